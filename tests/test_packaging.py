@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -36,8 +37,10 @@ def test_environment_yml_matches_runtime_dependencies():
         assert set(conda[req.name.lower()].split(",")) == {str(s) for s in req.specifier}, (
             f"{req.name}: pyproject says {req.specifier}, environment.yml says {conda[req.name.lower()]}"
         )
-    python = PYPROJECT["project"]["requires-python"]
-    assert conda["python"] == python
+    # repo2docker only understands "python=X.Y", so Binder pins one version
+    # that must lie inside requires-python.
+    pinned = conda["python"].lstrip("=")
+    assert SpecifierSet(PYPROJECT["project"]["requires-python"]).contains(pinned + ".0")
 
 
 def test_environment_yml_carries_the_lab_extra():
@@ -111,3 +114,15 @@ def test_installed_wheel_carries_the_data(tmp_path):
     out = subprocess.run([python, "-c", code], check=True, cwd=elsewhere, capture_output=True, text=True)
     module_file, data_file = out.stdout.split()
     assert module_file.startswith(str(site)) and data_file.startswith(str(site))
+
+
+@pytest.mark.slow
+def test_repo2docker_understands_the_binder_setup():
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-repo2docker")), "--no-build", "--debug", str(ROOT)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    assert "Building conda environment for python=3.12" in log
+    assert 'file "environment.yml"' in log and "./postBuild" in log
