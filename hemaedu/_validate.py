@@ -36,14 +36,6 @@ def non_negative(name: str, value: object) -> float:
     return result
 
 
-def positive(name: str, value: object) -> float:
-    """A finite real number > 0."""
-    result = real(name, value)
-    if result <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}.")
-    return result
-
-
 def percent(name: str, value: object) -> float:
     """A percentage within 0-100."""
     result = non_negative(name, value)
