@@ -1,0 +1,630 @@
+"""Accessible controls for the lessons, built on native HTML form elements.
+
+The stock ``ipywidgets`` sliders draw their handle with ``noUiSlider``; the handle
+is a ``div`` with ``role="slider"`` and no accessible name, even when the slider
+has a ``description`` (axe rule ``aria-input-field-name``, seen with ipywidgets
+8.1.9). A screen reader then announces "slider, 12" with no idea of *what* is 12.
+The controls here render real ``<input type="range">`` and radio buttons with a
+visible ``<label>``/``<legend>``, a value text with its unit and a help text
+linked by ``aria-describedby``, so the browser provides keyboard operation and
+the accessibility tree for free.
+
+Both controls behave like ipywidgets: read and set ``.value``, and react with
+``control.observe(callback, names="value")``. The Python side validates every
+value, so a control can never hold a value outside its range or its options.
+
+>>> s = Slider(value=12.34, min=3, max=18, step=0.1, description="Hemoglobin", unit="g/dL")
+>>> s.value
+12.3
+>>> s.readout
+'12.3 g/dL'
+>>> s.value = 99  # out of range: clamped, not refused
+>>> s.value
+18.0
+>>> c = Choice(options=[("g/dL", "g/dL"), ("g/L", "g/L")], value="g/dL", description="Unit")
+>>> c.value = "g/L"
+>>> c.index
+1
+
+The JavaScript and CSS are plain strings in this module: they travel inside the
+wheel and nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import anywidget
+import traitlets
+
+__all__ = ["Choice", "ControlValueError", "Slider", "format_number"]
+
+# The readout formats both sides understand: an optional "," for thousands
+# grouping, an optional ".N" precision and the type "f" (fixed) or "d" (integer).
+# Kept deliberately small so Python (tests, text summaries) and JavaScript (the
+# live readout) always print the same text.
+_FORMAT_RE = re.compile(r"^(?P<group>,?)(?:\.(?P<prec>\d{1,2}))?(?P<type>[fd])$")
+
+
+class ControlValueError(ValueError, traitlets.TraitError):
+    """An invalid value, range or option for a control.
+
+    A ``ValueError`` for callers; also a ``TraitError`` so that traitlets rolls
+    back every trait changed inside ``hold_trait_notifications()`` when raised.
+    """
+
+
+def _check_format(spec: str) -> str:
+    if not _FORMAT_RE.match(spec):
+        raise ControlValueError(
+            f"readout_format must look like '.1f', ',.0f' or 'd' "
+            f"(optional ',', optional '.N', then 'f' or 'd'); got {spec!r}"
+        )
+    return spec
+
+
+def format_number(value: float, spec: str = ".1f") -> str:
+    """Format ``value`` the way the sliders' readout shows it.
+
+    >>> format_number(12.345, ".1f")
+    '12.3'
+    >>> format_number(150000, ",d")
+    '150,000'
+    """
+    match = _FORMAT_RE.match(_check_format(spec))
+    assert match is not None  # _check_format guarantees it
+    group = match["group"]
+    if match["type"] == "d":
+        return format(round(value), f"{group}d")
+    prec = match["prec"] if match["prec"] is not None else "6"
+    return format(value, f"{group}.{prec}f")
+
+
+def _decimals(x: float) -> int:
+    """Number of decimals in the shortest repr of ``x`` (0.1 -> 1, 5 -> 0)."""
+    exponent = Decimal(repr(float(x))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _finite(name: str, value: float) -> float:
+    value = float(value)
+    if not math.isfinite(value):
+        raise ControlValueError(f"{name} must be a finite number, got {value!r}")
+    return value
+
+
+_SLIDER_ESM = r"""
+let counter = 0;
+function uid(prefix) {
+  counter += 1;
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}-${counter}`;
+}
+
+// Same subset of Python format specs as hemaedu.controls.format_number.
+function formatNumber(value, spec) {
+  const m = /^(,?)(?:\.(\d{1,2}))?([fd])$/.exec(spec) || ["", "", "1", "f"];
+  const digits = m[3] === "d" ? 0 : Number(m[2] ?? 6);
+  return Number(value).toLocaleString("en-US", {
+    useGrouping: m[1] === ",",
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
+}
+
+// Keys that move a range input or a radio group. JupyterLab handles its
+// keyboard shortcuts in the bubbling phase, so stopping them here keeps the
+// arrow keys on the control instead of moving the notebook's cell selection.
+const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
+                          "Home", "End", "PageUp", "PageDown"]);
+
+function render({ model, el }) {
+  const id = uid("hemaedu-slider");
+  el.classList.add("hemaedu-control", "hemaedu-slider");
+
+  const label = document.createElement("label");
+  label.className = "hemaedu-label";
+  label.htmlFor = id;
+
+  const input = document.createElement("input");
+  input.type = "range";
+  input.id = id;
+  input.className = "hemaedu-range";
+
+  // The readout repeats the slider's aria-valuetext for sighted users; it is
+  // not a live region, so screen readers announce the value once, not twice.
+  const output = document.createElement("output");
+  output.className = "hemaedu-readout";
+  output.setAttribute("for", id);
+  output.setAttribute("aria-live", "off");
+
+  const help = document.createElement("div");
+  help.className = "hemaedu-help";
+  help.id = `${id}-help`;
+
+  const row = document.createElement("div");
+  row.className = "hemaedu-row";
+  row.append(input, output);
+  el.append(label, row, help);
+
+  const text = (value) => {
+    const unit = model.get("unit");
+    const number = formatNumber(value, model.get("readout_format"));
+    return unit ? `${number} ${unit}` : number;
+  };
+  const showValue = (value) => {
+    const t = text(value);
+    output.textContent = t;
+    input.setAttribute("aria-valuetext", t);
+  };
+  const update = () => {
+    label.textContent = model.get("description");
+    // min, max and step before value, or the browser clamps to the old range.
+    input.min = String(model.get("min"));
+    input.max = String(model.get("max"));
+    input.step = String(model.get("step"));
+    input.value = String(model.get("value"));
+    input.disabled = model.get("disabled");
+    showValue(model.get("value"));
+    const h = model.get("help");
+    help.textContent = h;
+    help.hidden = !h;
+    if (h) input.setAttribute("aria-describedby", help.id);
+    else input.removeAttribute("aria-describedby");
+  };
+
+  const send = () => {
+    model.set("value", Number(input.value));
+    model.save_changes();
+  };
+  input.addEventListener("input", () => {
+    showValue(Number(input.value));
+    if (model.get("continuous_update")) send();
+  });
+  input.addEventListener("change", send);
+  input.addEventListener("keydown", (event) => {
+    if (NAV_KEYS.has(event.key)) event.stopPropagation();
+  });
+
+  update();
+  const names = ["value", "min", "max", "step", "description", "unit", "help",
+                 "readout_format", "disabled"];
+  for (const name of names) model.on(`change:${name}`, update);
+  return () => {
+    for (const name of names) model.off(`change:${name}`, update);
+  };
+}
+
+export default { render };
+"""
+
+_CHOICE_ESM = r"""
+let counter = 0;
+function uid(prefix) {
+  counter += 1;
+  return `${prefix}-${Math.random().toString(36).slice(2, 8)}-${counter}`;
+}
+
+const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
+                          "Home", "End", "PageUp", "PageDown"]);
+
+function render({ model, el }) {
+  const id = uid("hemaedu-choice");
+  el.classList.add("hemaedu-control", "hemaedu-choice");
+
+  const fieldset = document.createElement("fieldset");
+  fieldset.className = "hemaedu-fieldset";
+  const legend = document.createElement("legend");
+  legend.className = "hemaedu-label";
+  const options = document.createElement("div");
+  options.className = "hemaedu-options";
+  const help = document.createElement("div");
+  help.className = "hemaedu-help";
+  help.id = `${id}-help`;
+  fieldset.append(legend, options, help);
+  el.append(fieldset);
+
+  let radios = [];
+  const build = () => {
+    options.replaceChildren();
+    radios = model.get("_labels").map((text, i) => {
+      const radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = id;
+      radio.id = `${id}-${i}`;
+      radio.value = String(i);
+      radio.addEventListener("change", () => {
+        if (radio.checked) {
+          model.set("index", i);
+          model.save_changes();
+        }
+      });
+      radio.addEventListener("keydown", (event) => {
+        if (NAV_KEYS.has(event.key)) event.stopPropagation();
+      });
+      const label = document.createElement("label");
+      label.className = "hemaedu-option";
+      label.htmlFor = radio.id;
+      label.append(radio, document.createTextNode(text));
+      options.append(label);
+      return radio;
+    });
+  };
+  const update = () => {
+    legend.textContent = model.get("description");
+    const index = model.get("index");
+    radios.forEach((radio, i) => {
+      radio.checked = i === index;
+      radio.disabled = model.get("disabled");
+    });
+    const h = model.get("help");
+    help.textContent = h;
+    help.hidden = !h;
+    if (h) fieldset.setAttribute("aria-describedby", help.id);
+    else fieldset.removeAttribute("aria-describedby");
+  };
+  const rebuild = () => { build(); update(); };
+
+  rebuild();
+  const names = ["index", "description", "help", "disabled"];
+  for (const name of names) model.on(`change:${name}`, update);
+  model.on("change:_labels", rebuild);
+  return () => {
+    for (const name of names) model.off(`change:${name}`, update);
+    model.off("change:_labels", rebuild);
+  };
+}
+
+export default { render };
+"""
+
+# Minimal, high-contrast styles. JupyterLab's theme variables are used when
+# present (light and dark themes), with readable fallbacks elsewhere (Voila's
+# default light theme defines them too).
+_CSS = r"""
+.hemaedu-control {
+  font-family: var(--jp-ui-font-family, system-ui, sans-serif);
+  font-size: var(--jp-ui-font-size1, 14px);
+  color: var(--jp-ui-font-color0, #111);
+  margin: 0.4em 0;
+  max-width: 40em;
+}
+.hemaedu-control .hemaedu-label {
+  display: block;
+  font-weight: 600;
+  margin-bottom: 0.2em;
+  padding: 0;
+}
+.hemaedu-control .hemaedu-row {
+  display: flex;
+  align-items: center;
+  gap: 0.75em;
+}
+.hemaedu-control .hemaedu-range {
+  flex: 1 1 16em;
+  max-width: 24em;
+  min-height: 1.5em;
+  margin: 0;
+  accent-color: var(--jp-brand-color0, #0b4f9c);
+}
+.hemaedu-control .hemaedu-readout {
+  min-width: 7em;
+  font-variant-numeric: tabular-nums;
+}
+.hemaedu-control .hemaedu-help {
+  font-size: 0.9em;
+  color: var(--jp-ui-font-color1, #333);
+  margin-top: 0.2em;
+}
+.hemaedu-control .hemaedu-fieldset {
+  border: 1px solid var(--jp-border-color1, #757575);
+  border-radius: 4px;
+  margin: 0;
+  padding: 0.3em 0.75em 0.5em;
+}
+.hemaedu-control .hemaedu-options {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.25em 1.25em;
+}
+.hemaedu-control .hemaedu-option {
+  display: inline-flex;
+  align-items: center;
+  gap: 0.35em;
+  cursor: pointer;
+}
+.hemaedu-control .hemaedu-option input {
+  margin: 0;
+  accent-color: var(--jp-brand-color0, #0b4f9c);
+}
+.hemaedu-control input:focus-visible {
+  outline: 3px solid var(--jp-brand-color0, #0b4f9c);
+  outline-offset: 2px;
+}
+.hemaedu-control input:disabled + *, .hemaedu-control input:disabled {
+  cursor: not-allowed;
+}
+"""
+
+
+class Slider(anywidget.AnyWidget):
+    """A labelled slider on a native ``<input type="range">``.
+
+    ``value`` is always inside ``[min, max]`` and on the grid ``min + k * step``:
+    out-of-range values are clamped and others snapped to the nearest step, the
+    same rule the browser applies to a range input. Arrow keys move by ``step``
+    (Home/End jump to the ends). ``help`` is shown under the slider and read by
+    screen readers as the slider's description.
+
+    To change the range and the value together (e.g. a unit switch), set them
+    inside ``hold_trait_notifications()`` or use :meth:`set_range`, so no
+    half-changed state (``min`` above the old ``max``) is ever checked.
+
+    >>> s = Slider(value=150, min=0, max=600, step=10, description="Platelets",
+    ...            unit="×10⁹/L", readout_format=",d")
+    >>> s.value = 154
+    >>> s.value, s.readout
+    (150.0, '150 ×10⁹/L')
+    >>> s.set_range(min=0, max=60, step=1, value=15.0)
+    >>> s.value
+    15.0
+    """
+
+    _esm = _SLIDER_ESM
+    _css = _CSS
+
+    value = traitlets.Float(0.0).tag(sync=True)
+    min = traitlets.Float(0.0).tag(sync=True)
+    max = traitlets.Float(1.0).tag(sync=True)
+    step = traitlets.Float(0.1).tag(sync=True)
+    description = traitlets.Unicode("").tag(sync=True)
+    unit = traitlets.Unicode("").tag(sync=True)
+    help = traitlets.Unicode("").tag(sync=True)
+    readout_format = traitlets.Unicode(".1f").tag(sync=True)
+    continuous_update = traitlets.Bool(True).tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(
+        self,
+        *,
+        value: float,
+        min: float,  # noqa: A002 - same names as ipywidgets.FloatSlider
+        max: float,  # noqa: A002
+        step: float,
+        description: str,
+        unit: str = "",
+        help: str = "",  # noqa: A002
+        readout_format: str = ".1f",
+        continuous_update: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        min_, max_, step_ = _finite("min", min), _finite("max", max), _finite("step", step)
+        if not min_ < max_:
+            raise ControlValueError(f"Slider {description!r}: min must be below max, got min={min_!r}, max={max_!r}")
+        if not step_ > 0:
+            raise ControlValueError(f"Slider {description!r}: step must be positive, got step={step_!r}")
+        if not description.strip():
+            raise ControlValueError("Slider needs a non-empty description: it is the control's accessible name")
+        _check_format(readout_format)
+        # HasTraits.__init__ holds notifications while it assigns, so the value
+        # is validated against the final range before the widget is opened.
+        super().__init__(
+            min=min_,
+            max=max_,
+            step=step_,
+            value=_finite("value", value),
+            description=description,
+            unit=unit,
+            help=help,
+            readout_format=readout_format,
+            continuous_update=continuous_update,
+            **kwargs,
+        )
+
+    def snap(self, value: float) -> float:
+        """Return ``value`` clamped to the range and rounded to the nearest step.
+
+        >>> Slider(value=0, min=0.5, max=2, step=0.25, description="x").snap(1.3)
+        1.25
+        """
+        value = _finite("value", value)
+        lo, hi, step = self.min, self.max, self.step
+        k = round((min(max(value, lo), hi) - lo) / step)
+        # The top of the grid may lie below max when (max - min) is not a
+        # multiple of step; the browser then stops at the last step too.
+        k = min(k, math.floor((hi - lo) / step + 1e-9))
+        # Round away binary noise (0.1 + 3 * 0.1 = 0.4000000000000001).
+        ndigits = max(_decimals(lo), _decimals(step)) + 2
+        return float(round(lo + k * step, ndigits))
+
+    @traitlets.validate("value")
+    def _valid_value(self, proposal: traitlets.Bunch) -> float:
+        return self.snap(proposal["value"])
+
+    @traitlets.validate("min")
+    def _valid_min(self, proposal: traitlets.Bunch) -> float:
+        lo = _finite("min", proposal["value"])
+        if not lo < self.max:
+            raise ControlValueError(f"Slider {self.description!r}: min must be below max ({self.max!r}), got {lo!r}")
+        return lo
+
+    @traitlets.validate("max")
+    def _valid_max(self, proposal: traitlets.Bunch) -> float:
+        hi = _finite("max", proposal["value"])
+        if not hi > self.min:
+            raise ControlValueError(f"Slider {self.description!r}: max must be above min ({self.min!r}), got {hi!r}")
+        return hi
+
+    @traitlets.validate("step")
+    def _valid_step(self, proposal: traitlets.Bunch) -> float:
+        step = _finite("step", proposal["value"])
+        if not step > 0:
+            raise ControlValueError(f"Slider {self.description!r}: step must be positive, got {step!r}")
+        return step
+
+    @traitlets.validate("readout_format")
+    def _valid_format(self, proposal: traitlets.Bunch) -> str:
+        return _check_format(proposal["value"])
+
+    @traitlets.observe("min", "max", "step")
+    def _reclamp(self, change: traitlets.Bunch) -> None:
+        # A new range or step must never leave an invalid value behind.
+        self.value = self.snap(self.value)
+
+    def set_range(
+        self,
+        *,
+        min: float,  # noqa: A002
+        max: float,  # noqa: A002
+        step: float | None = None,
+        value: float | None = None,
+        unit: str | None = None,
+        readout_format: str | None = None,
+    ) -> None:
+        """Change range, step, value, unit and format together, e.g. for a unit switch.
+
+        Everything is validated first and sent to the browser as one update, so
+        the page never shows a new range with the old unit. Raises
+        ``ValueError`` (leaving the slider unchanged) if ``min >= max``.
+        Without ``value`` the old value is clamped and snapped into the new range.
+
+        >>> s = Slider(value=12, min=3, max=18, step=0.1, description="Hb", unit="g/dL")
+        >>> s.set_range(min=30, max=180, step=1, value=120, unit="g/L", readout_format=".0f")
+        >>> s.value, s.min, s.max, s.readout
+        (120.0, 30.0, 180.0, '120 g/L')
+        """
+        if not _finite("min", min) < _finite("max", max):
+            raise ControlValueError(
+                f"Slider {self.description!r}: min must be below max, got min={min!r}, max={max!r}"
+            )
+        if readout_format is not None:
+            _check_format(readout_format)
+        with self.hold_sync(), self.hold_trait_notifications():
+            self.min, self.max = min, max
+            if step is not None:
+                self.step = step
+            if value is not None:
+                self.value = value
+            if unit is not None:
+                self.unit = unit
+            if readout_format is not None:
+                self.readout_format = readout_format
+        # Without a new value, _reclamp() has snapped the old one into the new range.
+
+    @property
+    def readout(self) -> str:
+        """The text shown next to the slider and read by screen readers."""
+        number = format_number(self.value, self.readout_format)
+        return f"{number} {self.unit}" if self.unit else number
+
+
+def _normalise_options(options: Iterable[Any]) -> tuple[list[str], list[Any]]:
+    labels: list[str] = []
+    values: list[Any] = []
+    for option in options:
+        if isinstance(option, tuple):
+            if len(option) != 2:
+                raise ControlValueError(f"Choice options must be (label, value) pairs, got {option!r}")
+            label, value = option
+        else:
+            label, value = str(option), option
+        labels.append(str(label))
+        values.append(value)
+    if not values:
+        raise ControlValueError("Choice needs at least one option")
+    if len(set(labels)) != len(labels):
+        raise ControlValueError(f"Choice option labels must be unique, got {labels!r}")
+    return labels, values
+
+
+class Choice(anywidget.AnyWidget):
+    """A group of radio buttons in a ``<fieldset>`` whose ``<legend>`` is the description.
+
+    ``options`` are ``(label, value)`` pairs (or plain values, labelled by
+    ``str``); ``value`` is one of the values and ``index`` its position. Only
+    ``index`` travels to the browser, so values can be any Python object.
+    Arrow keys move between options (native radio-group behaviour).
+
+    >>> c = Choice(options=[("Mild", 1), ("Severe", 2)], value=2, description="Grade")
+    >>> c.label
+    'Severe'
+    >>> c.value = 3
+    Traceback (most recent call last):
+    ...
+    hemaedu.controls.ControlValueError: Choice 'Grade': value 3 is not one of the options [1, 2]
+    """
+
+    _esm = _CHOICE_ESM
+    _css = _CSS
+
+    value = traitlets.Any()
+    index = traitlets.Int(0).tag(sync=True)
+    description = traitlets.Unicode("").tag(sync=True)
+    help = traitlets.Unicode("").tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    _labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    def __init__(
+        self,
+        *,
+        options: Sequence[tuple[str, Any]] | Sequence[Any],
+        value: Any,
+        description: str,
+        help: str = "",  # noqa: A002
+        **kwargs: Any,
+    ) -> None:
+        if not description.strip():
+            raise ControlValueError("Choice needs a non-empty description: it is the group's accessible name")
+        labels, values = _normalise_options(options)
+        self._values = values
+        super().__init__(
+            _labels=labels,
+            index=self._index_of(value, description),
+            description=description,
+            help=help,
+            **kwargs,
+        )
+        self.value = values[self.index]
+
+    def _index_of(self, value: Any, description: str | None = None) -> int:
+        for i, candidate in enumerate(self._values):
+            if candidate == value:
+                return i
+        name = self.description if description is None else description
+        raise ControlValueError(f"Choice {name!r}: value {value!r} is not one of the options {self._values!r}")
+
+    @property
+    def options(self) -> list[tuple[str, Any]]:
+        """The ``(label, value)`` pairs, in display order."""
+        return list(zip(self._labels, self._values, strict=True))
+
+    @property
+    def label(self) -> str:
+        """The label of the selected option."""
+        return self._labels[self.index]
+
+    @traitlets.validate("value")
+    def _valid_value(self, proposal: traitlets.Bunch) -> Any:
+        self._index_of(proposal["value"])  # raises for a value not offered
+        return proposal["value"]
+
+    @traitlets.validate("index")
+    def _valid_index(self, proposal: traitlets.Bunch) -> int:
+        index = proposal["value"]
+        if not 0 <= index < len(self._values):
+            raise ControlValueError(f"Choice {self.description!r}: index {index} out of range 0..{len(self._values) - 1}")
+        return index
+
+    @traitlets.observe("value")
+    def _value_to_index(self, change: traitlets.Bunch) -> None:
+        self.index = self._index_of(change["new"])
+
+    @traitlets.observe("index")
+    def _index_to_value(self, change: traitlets.Bunch) -> None:
+        # traitlets only notifies when the value really changes, so this
+        # round trip (value -> index -> value) fires each observer once.
+        self.value = self._values[change["new"]]
+
