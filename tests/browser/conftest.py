@@ -1,0 +1,501 @@
+"""Fixtures that drive the real front ends (Voila, JupyterLab) in Debian's Chromium.
+
+Use them in a test module under ``tests/browser/``::
+
+    import pytest
+
+    pytestmark = pytest.mark.browser
+
+    def test_lesson_in_voila(voila, browser_page, run_axe, screenshot, output_errors,
+                             blocked_requests):
+        page = browser_page
+        voila.open(page, "01_pancytopenia.ipynb")        # waits until every cell ran
+        assert output_errors(page) == []
+        ...                                              # keyboard, plotted data
+        assert run_axe(page) == []
+        screenshot(page, "01_pancytopenia_voila")
+        assert blocked_requests.unexpected() == []
+
+See test_controls_demo.py for a complete example.
+
+Fixtures (all servers and the browser are started once per test session):
+
+``voila``            Voila serving the repo's ``notebooks/`` directory.
+``voila_fixtures``   Voila serving ``tests/browser/fixtures/``.
+``lab``              JupyterLab on a scratch copy of ``notebooks/`` plus the fixture
+                     notebooks (so autosave never writes outputs into the repo).
+``chromium``         the Playwright ``Browser``.
+``browser_page``     a fresh Playwright ``Page`` per test; every request not to 127.0.0.1
+                     or localhost is aborted and its URL appended to ``blocked_requests``.
+``blocked_requests`` list of URLs the page tried to load from outside.
+``console_errors``   list of console errors and uncaught page errors.
+``run_axe``          ``run_axe(page) -> list[dict]``: critical/serious axe-core violations.
+``screenshot``       ``screenshot(page, name) -> Path`` under test-artifacts/screenshots/.
+``output_errors``    ``output_errors(page) -> list[str]``: Python errors/stderr shown in
+                     the page and widgets that failed to render.
+
+Skip policy: without ``/usr/bin/chromium`` or axe-core's ``node_modules`` the
+browser tests are skipped with instructions, unless the environment variable
+``CI`` is set, where they fail instead (CI must never skip them silently).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = REPO / "notebooks"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path(os.environ.get("HEMAEDU_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+SERVER_START_TIMEOUT = 90.0  # seconds; first start compiles nothing, but the machine is shared
+# Python's executables (voila, jupyter) live next to the interpreter running pytest.
+BIN = Path(sys.executable).parent
+
+INSTALL_HINT = (
+    "install the browser-test requirements: `apt-get install chromium` (Debian's Chromium at "
+    "/usr/bin/chromium) and `npm ci --prefix tests/browser` (axe-core)"
+)
+
+# Browser tests live next to slow servers; never let --doctest-modules or
+# nbval wander into node_modules or execute the fixture notebooks as tests.
+collect_ignore_glob = ["node_modules/*", "fixtures/*"]
+
+
+def _missing_requirements() -> list[str]:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(f"{CHROMIUM} not found")
+    if not AXE_JS.exists():
+        missing.append(f"{AXE_JS.relative_to(REPO)} not found")
+    return missing
+
+
+def _require_browser_stack() -> None:
+    missing = _missing_requirements()
+    if not missing:
+        return
+    message = "; ".join(missing) + " - " + INSTALL_HINT
+    if os.environ.get("CI"):
+        pytest.fail("browser tests cannot run in CI: " + message, pytrace=False)
+    pytest.skip(message)
+
+
+# --------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A Jupyter server process listening on 127.0.0.1."""
+
+    name: str
+    base_url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    root_dir: Path  # the directory whose notebooks the server shows
+
+    def url(self, path: str = "") -> str:
+        return self.base_url + path.lstrip("/")
+
+    def log_tail(self, lines: int = 60) -> str:
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _jupyter_env(home: Path) -> dict[str, str]:
+    """Environment with throw-away HOME and Jupyter dirs.
+
+    The kernel inherits it: ``python3`` resolves to this interpreter (jupyter_client
+    replaces a bare "python" with ``sys.executable``) and ``PYTHONPATH`` puts the
+    checked-out ``hemaedu`` first, so the browser tests exercise the working tree.
+    System-wide data (sys.prefix/share/jupyter: lab extensions, kernels) stays visible.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
+    dirs = {
+        "HOME": home,
+        "JUPYTER_CONFIG_DIR": home / ".jupyter",
+        "JUPYTER_DATA_DIR": home / ".local/share/jupyter",
+        "JUPYTER_RUNTIME_DIR": home / ".local/share/jupyter/runtime",
+        "JUPYTERLAB_SETTINGS_DIR": home / ".jupyter/lab/user-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": home / ".jupyter/lab/workspaces",
+        "IPYTHONDIR": home / ".ipython",
+        "XDG_CACHE_HOME": home / ".cache",
+        "MPLCONFIGDIR": home / ".cache/matplotlib",
+    }
+    for key, path in dirs.items():
+        path.mkdir(parents=True, exist_ok=True)
+        env[key] = str(path)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env["PATH"] = os.pathsep.join([str(BIN), os.environ.get("PATH", "")])
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silences a debugger warning in every kernel
+    return env
+
+
+def _wait_until_up(server: Server, probe: str, timeout: float = SERVER_START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    last_error = ""
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(
+                f"{server.name} exited with code {server.process.returncode} before answering.\n"
+                f"--- {server.log} ---\n{server.log_tail()}"
+            )
+        try:
+            with urllib.request.urlopen(server.url(probe), timeout=5) as response:  # noqa: S310 - local
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError) as exc:  # not listening yet
+            last_error = str(exc)
+        time.sleep(0.25)
+    raise RuntimeError(
+        f"{server.name} did not answer {server.url(probe)} within {timeout:.0f}s ({last_error}).\n"
+        f"--- {server.log} ---\n{server.log_tail()}"
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its kernels (they share its process group)."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def run_server(name: str, argv: list[str], *, port: int, probe: str, cwd: Path,
+               home: Path, base_path: str = "/") -> Iterator[Server]:
+    """Start ``argv`` in its own process group, wait until ``probe`` answers, stop it at exit."""
+    log_dir = ARTIFACTS / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / f"{name}.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv
+            argv,
+            cwd=cwd,
+            env=_jupyter_env(home),
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: _stop() also reaches the kernels
+        )
+    server = Server(name, f"http://127.0.0.1:{port}{base_path}", process, log, cwd)
+    try:
+        _wait_until_up(server, probe)
+        yield server
+    finally:
+        _stop(process)
+
+
+@dataclass
+class Voila(Server):
+    def render_url(self, notebook: str) -> str:
+        return self.url("voila/render/" + quote(notebook))
+
+    def open(self, page: Any, notebook: str, timeout: float = 120_000) -> None:
+        """Open ``notebook`` in Voila app mode and wait until all its cells have run.
+
+        Voila 0.5 renders cells progressively and shows a "Running..." spinner
+        until the whole notebook has executed; widgets are rendered when their
+        views appear in the page.
+        """
+        page.goto(self.render_url(notebook), wait_until="domcontentloaded", timeout=timeout)
+        wait_for_voila(page, timeout=timeout)
+
+
+def wait_for_voila(page: Any, timeout: float = 120_000) -> None:
+    """Wait until Voila has executed every cell and shown the page.
+
+    Voila streams the page while the kernel runs the cells, so DOMContentLoaded
+    means "all cells ran"; its front end then removes the ``#loading`` spinner
+    once the theme and widget manager are ready. Widget views render a moment
+    later: wait for the element you need (``page.get_by_role(...)``).
+    """
+    page.wait_for_load_state("domcontentloaded", timeout=timeout)
+    page.wait_for_function(
+        "() => document.querySelector('#rendered_cells') && !document.querySelector('#loading')",
+        timeout=timeout,
+    )
+
+
+def _voila(name: str, root: Path, tmp: Path) -> Iterator[Voila]:
+    _require_browser_stack()
+    port = free_port()
+    argv = [
+        str(BIN / "voila"),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.root_dir=" + str(root),
+        "--show_tracebacks=True",  # a failing cell shows its traceback, which the tests report
+        "--VoilaConfiguration.file_allowlist=['.*']",
+        str(root),
+    ]
+    # cwd is the repo root, like the README's `voila notebooks/...`: Voila reads a
+    # voila.json from its working directory.
+    with run_server(name, argv, port=port, probe="", cwd=REPO, home=tmp) as server:
+        yield Voila(server.name, server.base_url, server.process, server.log, root)
+
+
+@pytest.fixture(scope="session")
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Voila]:
+    """Voila serving notebooks/: ``voila.open(page, "01_pancytopenia.ipynb")``."""
+    yield from _voila("voila-notebooks", NOTEBOOKS, tmp_path_factory.mktemp("voila-home"))
+
+
+@pytest.fixture(scope="session")
+def voila_fixtures(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Voila]:
+    """Voila serving tests/browser/fixtures/ (test-only notebooks)."""
+    yield from _voila("voila-fixtures", FIXTURES, tmp_path_factory.mktemp("voila-fixtures-home"))
+
+
+@dataclass
+class Lab(Server):
+    def notebook_url(self, path: str) -> str:
+        return self.url("lab/tree/" + quote(path))
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """JupyterLab on a scratch copy: ``page.goto(lab.notebook_url("fixtures/controls_demo.ipynb"))``.
+
+    The root holds a copy of notebooks/ (same file names) and fixtures/ (the
+    fixture notebooks), so "Run All" and autosave never touch the repository.
+    """
+    _require_browser_stack()
+    home = tmp_path_factory.mktemp("lab-home")
+    root = tmp_path_factory.mktemp("lab-root")
+    if NOTEBOOKS.is_dir():
+        shutil.copytree(NOTEBOOKS, root, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(FIXTURES, root / "fixtures", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    # No news/update pop-ups over the notebook (they would also try the network).
+    settings = home / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
+    port = free_port()
+    argv = [
+        str(BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        "--ServerApp.root_dir=" + str(root),
+        "--ServerApp.open_browser=False",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI often run as root
+        argv.append("--ServerApp.allow_root=True")
+    with run_server("jupyterlab", argv, port=port, probe="api/status", cwd=root,
+                    home=home) as server:
+        yield Lab(server.name, server.base_url, server.process, server.log, server.root_dir)
+
+
+# --------------------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one instance for the whole session."""
+    _require_browser_stack()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # launch() runs Chromium with a fresh temporary --user-data-dir of
+        # Playwright's own (removed at close); each test gets a new context.
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# Requests that Voila 0.5's own "lab" template makes: its <head> links Font Awesome
+# 5 from jsdelivr although the same CSS is bundled in voila.js. Not from our
+# code; a custom Voila template without these two <link>s would remove them.
+KNOWN_FRONT_END_REQUESTS = re.compile(
+    r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/fontawesome-free@[^/]+/css/(all|v4-shims)\.min\.css$"
+)
+
+
+class BlockedRequests(list[str]):
+    """URLs the page tried to fetch from outside 127.0.0.1/localhost (all were aborted)."""
+
+    def unexpected(self) -> list[str]:
+        """The blocked URLs that are not known requests of the front end itself."""
+        return [url for url in self if not KNOWN_FRONT_END_REQUESTS.match(unquote(url))]
+
+
+@pytest.fixture
+def blocked_requests() -> BlockedRequests:
+    """Blocked outside URLs; assert ``blocked_requests.unexpected() == []`` (or ``== []``)."""
+    return BlockedRequests()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Console errors and uncaught exceptions seen by the page."""
+    return []
+
+
+@pytest.fixture
+def browser_page(chromium: Any, blocked_requests: BlockedRequests,
+                 console_errors: list[str]) -> Iterator[Any]:
+    """A new Playwright ``Page`` (own browser context) per test, offline except for 127.0.0.1.
+
+    Not called ``page``: pytest-playwright, when installed, owns that name and
+    would parametrize every test using it.
+    """
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    context.set_default_timeout(30_000)
+
+    def route(route: Any) -> None:
+        url = route.request.url
+        scheme, host = urlsplit(url).scheme, urlsplit(url).hostname
+        if scheme in {"data", "blob", "about"} or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked_requests.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _run_axe(page: Any, impacts: tuple[str, ...] = ("critical", "serious")) -> list[dict[str, Any]]:
+    """Inject axe-core and return the violations with the given impacts.
+
+    Each violation is axe's dict (``id``, ``impact``, ``help``, ``nodes`` with
+    ``target`` selectors); ``format_violations`` turns them into readable text.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [v for v in results["violations"] if v.get("impact") in impacts]
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v.get('helpUrl', '')})")
+        for node in v["nodes"][:8]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def run_axe() -> Callable[..., list[dict[str, Any]]]:
+    """``run_axe(page)`` -> critical/serious axe-core violations (``[]`` means pass).
+
+    Assert with ``assert not v, format_violations(v)`` for a readable failure
+    (``format_violations`` is attached as ``run_axe.format``).
+    """
+    _run_axe.format = format_violations  # type: ignore[attr-defined]
+    return _run_axe
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, name, full_page=True) -> Path`` saved to test-artifacts/screenshots/."""
+
+    def take(page: Any, name: str, full_page: bool = True) -> Path:
+        path = ARTIFACTS / "screenshots" / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
+
+
+# Text of outputs that mean "something went wrong", whatever the front end.
+_OUTPUT_ERRORS_JS = """
+() => {
+  const found = [];
+  const sel = [
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]',
+  ].join(',');
+  for (const node of document.querySelectorAll(sel)) found.push(node.innerText.trim());
+  for (const node of document.querySelectorAll('.jp-OutputArea-output, .jupyter-widgets')) {
+    const text = node.innerText || '';
+    if (/Error displaying widget|Failed to load model class|model not found/.test(text)) {
+      found.push(text.trim());
+    }
+  }
+  return found;
+}
+"""
+
+
+def _output_errors(page: Any) -> list[str]:
+    return list(dict.fromkeys(page.evaluate(_OUTPUT_ERRORS_JS)))
+
+
+@pytest.fixture
+def output_errors() -> Callable[[Any], list[str]]:
+    """``output_errors(page)`` -> Python errors, stderr and broken widgets shown in the page."""
+    return _output_errors
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Everything collected from this directory drives a browser.
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.browser)

@@ -1,0 +1,129 @@
+"""The accessible controls in real front ends: Voila app mode and JupyterLab.
+
+The fixture notebook (fixtures/controls_demo.ipynb) shows a hemaedu Slider, a
+Choice, a plotly FigureWidget whose bars are 1x, 2x and 3x the slider value,
+and an HTML text summary. The same pattern serves the lesson tests: open the
+page, check there are no errors, move the control with the keyboard, read the
+plotted data from ``.js-plotly-plot``, run axe, take a screenshot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "controls_demo.ipynb"
+PLOT = ".js-plotly-plot"
+
+
+def plot_state(page: Any) -> dict[str, Any]:
+    """What plotly.js actually drew: the first trace's y values, the title, the y range."""
+    return page.evaluate(
+        """(sel) => {
+            const gd = document.querySelector(sel);
+            return {
+              y: Array.from(gd.data[0].y),
+              title: gd.layout.title && gd.layout.title.text,
+              yrange: gd.layout.yaxis.range,
+              svgTitle: (gd.querySelector('.gtitle') || {}).textContent,
+            };
+        }""",
+        PLOT,
+    )
+
+
+def wait_for_bars(page: Any, expected: list[float], timeout: float = 15_000) -> None:
+    """Wait until the plotted bars equal ``expected`` (the kernel round trip takes a moment)."""
+    page.wait_for_function(
+        """([sel, expected]) => {
+            const gd = document.querySelector(sel);
+            if (!gd || !gd.data) return false;
+            const y = Array.from(gd.data[0].y);
+            return y.length === expected.length && y.every((v, i) => Math.abs(v - expected[i]) < 1e-9);
+        }""",
+        arg=[PLOT, expected],
+        timeout=timeout,
+    )
+
+
+def check_controls_and_figure(page: Any) -> None:
+    """Shared by the Voila and JupyterLab tests: keyboard moves the slider, the figure follows."""
+    slider = page.get_by_role("slider", name="Hemoglobin")  # found by its accessible name
+    slider.wait_for()
+    page.wait_for_selector(PLOT)
+    wait_for_bars(page, [10.0, 20.0, 30.0])
+
+    state = plot_state(page)
+    # Layout passed to the FigureWidget constructor arrives in the browser (plotly.py #4998).
+    assert state["title"] == "Demo figure: bars follow the slider"
+    assert state["svgTitle"] == "Demo figure: bars follow the slider"
+    assert state["yrange"] == [0, 60]
+
+    expect(slider).to_have_attribute("aria-valuetext", "10.0 g/dL")
+    expect(slider).to_have_accessible_description("Use the arrow keys to change the value by one step.")
+    slider.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # native range input: one step (0.5) per press
+    wait_for_bars(page, [11.5, 23.0, 34.5])
+    expect(slider).to_have_attribute("aria-valuetext", "11.5 g/dL")
+    expect(page.locator(".hemaedu-readout").first).to_have_text("11.5 g/dL")
+    expect(page.get_by_text("for a hemoglobin of 11.5 g/dL")).to_be_visible()
+
+    # The keys stayed on the slider (JupyterLab would otherwise move the cell selection).
+    assert page.evaluate("() => document.activeElement.type") == "range"
+
+
+def test_controls_demo_in_voila(voila_fixtures, browser_page, run_axe, screenshot, output_errors,
+                                blocked_requests) -> None:
+    page = browser_page
+    voila_fixtures.open(page, NOTEBOOK)
+    # App mode: narrative shown, code hidden.
+    expect(page.get_by_role("heading", name="Controls demo (browser-test fixture)")).to_be_visible()
+    expect(page.locator(".jp-InputArea-editor")).to_have_count(0)
+
+    check_controls_and_figure(page)
+
+    # The Choice is a real radio group named by its legend; picking g/L re-ranges the slider.
+    page.get_by_role("group", name="Unit").wait_for()
+    page.get_by_role("radio", name="g/L").check()
+    wait_for_bars(page, [115.0, 230.0, 345.0])
+    slider = page.get_by_role("slider", name="Hemoglobin")
+    expect(slider).to_have_attribute("aria-valuetext", "115 g/L")
+    expect(slider).to_have_attribute("min", "30")
+    expect(slider).to_have_attribute("max", "180")
+    # Arrow keys inside the radio group move the selection back to g/dL.
+    page.get_by_role("radio", name="g/L").press("ArrowLeft")
+    wait_for_bars(page, [11.5, 23.0, 34.5])
+    expect(page.get_by_role("radio", name="g/dL")).to_be_checked()
+
+    assert output_errors(page) == []
+    violations = run_axe(page)
+    assert violations == [], run_axe.format(violations)
+    screenshot(page, "controls_demo_voila")
+    assert blocked_requests.unexpected() == [], "requests to outside servers"
+
+
+def test_controls_demo_in_jupyterlab(lab, browser_page, screenshot, output_errors,
+                                     blocked_requests) -> None:
+    page = browser_page
+    page.goto(lab.notebook_url("fixtures/" + NOTEBOOK))
+    page.locator(".jp-Notebook").wait_for(timeout=60_000)
+    # Wait for the kernel: the status bar reads "Python 3 (ipykernel) | Idle".
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
+    # "Run All Cells" through the command palette, as a keyboard user would.
+    page.locator(".jp-Notebook").click()
+    page.keyboard.press("Control+Shift+C")
+    palette = page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input")
+    expect(palette).to_be_focused()
+    palette.fill("Run All Cells")
+    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
+    page.keyboard.press("Enter")
+
+    check_controls_and_figure(page)
+    assert output_errors(page) == []
+    screenshot(page, "controls_demo_jupyterlab", full_page=False)
+    assert blocked_requests == [], "JupyterLab requested outside servers"
