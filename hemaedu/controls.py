@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import anywidget
@@ -70,18 +70,22 @@ def _check_format(spec: str) -> str:
 def format_number(value: float, spec: str = ".1f") -> str:
     """Format ``value`` the way the sliders' readout shows it.
 
-    >>> format_number(12.345, ".1f")
-    '12.3'
+    Rounds half away from zero on the shortest decimal form of the number, as
+    the browser's ``toLocaleString`` does, so Python and the page print the same
+    text (Python's own ``format`` would give ``format(2.5, ".0f") == "2"``).
+
+    >>> format_number(12.35, ".1f")
+    '12.4'
     >>> format_number(150000, ",d")
     '150,000'
     """
     match = _FORMAT_RE.match(_check_format(spec))
     assert match is not None  # _check_format guarantees it
-    group = match["group"]
-    if match["type"] == "d":
-        return format(round(value), f"{group}d")
-    prec = match["prec"] if match["prec"] is not None else "6"
-    return format(value, f"{group}.{prec}f")
+    digits = 0 if match["type"] == "d" else int(match["prec"] or 6)
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    if exact == 0:
+        exact = abs(exact)  # no "-0.0" for a value that rounds to zero
+    return format(exact, f"{match['group']}.{digits}f")
 
 
 def _decimals(x: float) -> int:
@@ -109,7 +113,9 @@ function formatNumber(value, spec) {
   const m = /^(,?)(?:\.(\d{1,2}))?([fd])$/.exec(spec) || ["", "", "1", "f"];
   const digits = m[3] === "d" ? 0 : Number(m[2] ?? 6);
   return Number(value).toLocaleString("en-US", {
+    signDisplay: "negative",  // no "-0.0" for a value that rounds to zero
     useGrouping: m[1] === ",",
+    roundingMode: "halfExpand",  // the default, spelled out: Python copies it
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   });
@@ -438,7 +444,9 @@ class Slider(anywidget.AnyWidget):
         k = min(k, math.floor((hi - lo) / step + 1e-9))
         # Round away binary noise (0.1 + 3 * 0.1 = 0.4000000000000001).
         ndigits = max(_decimals(lo), _decimals(step)) + 2
-        return float(round(lo + k * step, ndigits))
+        snapped = round(lo + k * step, ndigits)
+        # lo + k * step can overshoot hi by one ulp; the range always wins.
+        return float(min(max(snapped, lo), hi))
 
     @traitlets.validate("value")
     def _valid_value(self, proposal: traitlets.Bunch) -> float:

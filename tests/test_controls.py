@@ -1,0 +1,311 @@
+"""Python side of hemaedu.controls: validation, clamping, snapping and events.
+
+The browser side (keyboard, accessible names, axe) is tested in tests/browser/.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+import subprocess
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hemaedu.controls import _SLIDER_ESM, Choice, ControlValueError, Slider, format_number
+
+
+def hb_slider(**overrides) -> Slider:
+    kwargs = dict(value=12.0, min=3.0, max=18.0, step=0.1, description="Hemoglobin", unit="g/dL")
+    kwargs.update(overrides)
+    return Slider(**kwargs)
+
+
+def changes(widget, name: str = "value") -> list:
+    """Record the new values of every change event of ``name``."""
+    seen: list = []
+    widget.observe(lambda change: seen.append(change["new"]), names=name)
+    return seen
+
+
+# --------------------------------------------------------------------------- Slider
+
+
+def test_slider_keeps_a_valid_value_and_shows_it_with_the_unit():
+    s = hb_slider(value=12.5)
+    assert s.value == 12.5
+    assert s.readout == "12.5 g/dL"
+    assert (s.min, s.max, s.step) == (3.0, 18.0, 0.1)
+
+
+@pytest.mark.parametrize(
+    ("proposed", "kept"),
+    [(2.9, 3.0), (-100, 3.0), (18.01, 18.0), (1e9, 18.0), (3.0, 3.0), (18.0, 18.0)],
+)
+def test_slider_clamps_out_of_range_values(proposed, kept):
+    s = hb_slider()
+    s.value = proposed
+    assert s.value == kept
+
+
+@pytest.mark.parametrize(
+    ("proposed", "kept"),
+    [(12.34, 12.3), (12.35001, 12.4), (12.36, 12.4), (3.04, 3.0), (17.96, 18.0)],
+)
+def test_slider_snaps_to_the_step_grid(proposed, kept):
+    s = hb_slider()
+    s.value = proposed
+    assert s.value == kept
+
+
+def test_snapping_leaves_no_binary_noise():
+    # 0.1 + 3 * 0.1 is 0.4000000000000001 in floating point; the readout and
+    # any "value == 0.4" check in a lesson must see 0.4.
+    s = Slider(value=0.4, min=0.1, max=1.0, step=0.1, description="x")
+    assert s.value == 0.4
+    assert repr(s.value) == "0.4"
+
+
+def test_grid_stops_below_max_when_range_is_not_a_multiple_of_step():
+    # Like the browser: with min 0, step 0.3 the reachable values are 0 ... 0.9.
+    s = Slider(value=1.0, min=0.0, max=1.0, step=0.3, description="x")
+    assert s.value == 0.9
+
+
+def test_grid_is_anchored_at_min_not_zero():
+    s = Slider(value=1.3, min=0.5, max=2.0, step=0.25, description="x")
+    assert s.value == 1.25
+
+
+def test_values_from_the_browser_are_validated_too():
+    # set_state is what ipywidgets calls with a message from the front end.
+    s = hb_slider()
+    s.set_state({"value": 12.37})
+    assert s.value == 12.4
+    s.set_state({"value": 99})
+    assert s.value == 18.0
+
+
+def test_lowering_max_reclamps_the_value():
+    s = hb_slider(value=17.0)
+    s.max = 15.0
+    assert s.value == 15.0
+
+
+def test_raising_min_reclamps_the_value():
+    s = hb_slider(value=4.0)
+    s.min = 5.5
+    assert s.value == 5.5
+
+
+def test_coarser_step_resnaps_the_value():
+    s = hb_slider(value=12.3)
+    s.step = 0.5
+    assert s.value == 12.5
+
+
+def test_set_range_switches_units_in_one_step():
+    s = hb_slider(value=11.5, step=0.5)
+    seen = changes(s)
+    s.set_range(min=30, max=180, step=5, value=115, unit="g/L", readout_format=".0f")
+    assert (s.min, s.max, s.step, s.value) == (30.0, 180.0, 5.0, 115.0)
+    assert s.readout == "115 g/L"
+    assert seen == [115.0]
+
+
+def test_set_range_without_value_clamps_the_old_one():
+    s = hb_slider(value=12.0)
+    s.set_range(min=30, max=180)
+    assert s.value == 30.0
+
+
+def test_range_can_move_past_the_old_max_inside_hold_trait_notifications():
+    # min=30 alone would be above the old max of 18; holding defers the check.
+    s = hb_slider(value=12.0)
+    with s.hold_trait_notifications():
+        s.min = 30
+        s.max = 180
+        s.value = 120
+    assert (s.min, s.max, s.value) == (30.0, 180.0, 120.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(min=18.0, max=3.0), r"min must be below max, got min=18\.0, max=3\.0"),
+        (dict(min=5.0, max=5.0), r"min must be below max"),
+        (dict(step=0.0), r"step must be positive, got step=0\.0"),
+        (dict(step=-0.1), r"step must be positive"),
+        (dict(value=math.nan), r"value must be a finite number"),
+        (dict(max=math.inf), r"max must be a finite number"),
+        (dict(description="  "), r"non-empty description: it is the control's accessible name"),
+        (dict(readout_format="%.1f"), r"readout_format must look like '\.1f'.*got '%\.1f'"),
+    ],
+)
+def test_invalid_slider_construction_raises_a_clear_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        hb_slider(**kwargs)
+
+
+def test_invalid_min_or_max_is_refused_and_nothing_changes():
+    s = hb_slider(value=12.0)
+    with pytest.raises(ValueError, match=r"min must be below max \(18\.0\), got 20\.0"):
+        s.min = 20.0
+    with pytest.raises(ValueError, match=r"max must be above min \(3\.0\), got 2\.0"):
+        s.max = 2.0
+    with pytest.raises(ValueError, match=r"step must be positive"):
+        s.step = 0
+    assert (s.min, s.max, s.step, s.value) == (3.0, 18.0, 0.1, 12.0)
+
+
+def test_failed_set_range_leaves_the_slider_unchanged():
+    s = hb_slider(value=12.0)
+    with pytest.raises(ValueError, match="min must be below max"):
+        s.set_range(min=50, max=40)
+    with pytest.raises(ValueError, match="step must be positive"):
+        s.set_range(min=30, max=180, step=-1)
+    assert (s.min, s.max, s.step, s.value, s.unit) == (3.0, 18.0, 0.1, 12.0, "g/dL")
+
+
+def test_control_errors_are_value_errors():
+    assert issubclass(ControlValueError, ValueError)
+
+
+def test_observe_fires_once_per_real_change():
+    s = hb_slider(value=12.0)
+    seen = changes(s)
+    s.value = 12.5
+    s.value = 12.52  # snaps back to 12.5: no change, no event
+    s.value = 99  # clamped to 18
+    assert seen == [12.5, 18.0]
+
+
+def test_slider_state_sent_to_the_browser():
+    # The JavaScript reads exactly these names; renaming one breaks the view.
+    s = hb_slider(help="Normal range in adults is about 12 to 17 g/dL.")
+    state = s.get_state()
+    for name in ("value", "min", "max", "step", "description", "unit", "help",
+                 "readout_format", "continuous_update", "disabled", "_esm", "_css"):
+        assert name in state
+    assert state["help"] == "Normal range in adults is about 12 to 17 g/dL."
+    assert 'type = "range"' in state["_esm"]
+    assert "https://" not in state["_esm"] and "import " not in state["_esm"]  # nothing fetched
+
+
+@given(
+    lo=st.floats(-1000, 1000, allow_nan=False),
+    width=st.floats(0.01, 1000, allow_nan=False),
+    steps=st.integers(1, 500),
+    proposed=st.floats(-1e6, 1e6, allow_nan=False),
+)
+def test_any_proposed_value_ends_inside_the_range_on_the_grid(lo, width, steps, proposed):
+    step = width / steps
+    s = Slider(value=lo, min=lo, max=lo + width, step=step, description="x")
+    s.value = proposed
+    assert s.min <= s.value <= s.max
+    k = (s.value - s.min) / s.step
+    assert abs(k - round(k)) < 1e-6
+
+
+# --------------------------------------------------------------------------- formats
+
+
+@pytest.mark.parametrize(
+    ("value", "spec", "text"),
+    [(12.34, ".1f", "12.3"), (0.05, ".2f", "0.05"), (150.0, "d", "150"),
+     (150000.0, ",d", "150,000"), (1234.5, ",.1f", "1,234.5"), (3.0, ".0f", "3"),
+     # Half away from zero on the decimal form, like the browser (Python's
+     # format() would give "12.3", "2" and "-2"):
+     (12.35, ".1f", "12.4"), (2.5, "d", "3"), (-2.5, ".0f", "-3"), (-0.04, ".1f", "0.0")],
+)
+def test_format_number(value, spec, text):
+    assert format_number(value, spec) == text
+
+
+def _js_format_function() -> str:
+    match = re.search(r"function formatNumber\(value, spec\) \{.*?\n\}", _SLIDER_ESM, re.S)
+    assert match, "formatNumber not found in the slider's JavaScript"
+    return match.group(0)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+def test_browser_readout_formats_like_python():
+    # The readout is drawn in JavaScript; tests and text summaries use Python.
+    values = (0.0, 3.0, 12.34, 12.35, 12.25, 0.125, 99.99, 1234.5, 150000.0, -2.5, -0.04, 1e-7)
+    cases = [(v, spec) for v in values for spec in (".1f", ".0f", ".2f", ".3f", "d", ",d", ",.1f")]
+    script = _js_format_function() + f"\nconsole.log(JSON.stringify({json.dumps(cases)}" \
+        ".map(([v, s]) => formatNumber(v, s))));"
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    js = json.loads(out.stdout)
+    python = [format_number(v, spec) for v, spec in cases]
+    assert [(c, p, j) for c, p, j in zip(cases, python, js, strict=True) if p != j] == []
+
+
+# --------------------------------------------------------------------------- Choice
+
+
+def unit_choice(**overrides) -> Choice:
+    kwargs = dict(options=[("g/dL", "g/dL"), ("g/L", "g/L"), ("mmol/L", "mmol/L")],
+                  value="g/dL", description="Unit")
+    kwargs.update(overrides)
+    return Choice(**kwargs)
+
+
+def test_choice_value_and_index_follow_each_other():
+    c = unit_choice()
+    assert (c.value, c.index, c.label) == ("g/dL", 0, "g/dL")
+    c.value = "mmol/L"
+    assert (c.index, c.label) == (2, "mmol/L")
+    c.set_state({"index": 1})  # a click in the browser
+    assert c.value == "g/L"
+
+
+def test_choice_observe_fires_once_per_change():
+    c = unit_choice()
+    seen = changes(c)
+    c.value = "g/L"
+    c.set_state({"index": 2})
+    c.value = "mmol/L"  # unchanged: no event
+    assert seen == ["g/L", "mmol/L"]
+
+
+def test_choice_values_can_be_any_object_and_only_labels_reach_the_browser():
+    grades = [("Non-severe", 1), ("Severe", 2), ("Very severe", 3)]
+    c = Choice(options=grades, value=3, description="Severity")
+    state = c.get_state()
+    assert state["_labels"] == ["Non-severe", "Severe", "Very severe"]
+    assert state["index"] == 2
+    assert "value" not in state
+    assert c.options == grades
+
+
+def test_choice_plain_options_are_labelled_with_str():
+    c = Choice(options=[10, 20], value=20, description="Dose")
+    assert c.options == [("10", 10), ("20", 20)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(value="mg/dL"), r"Choice 'Unit': value 'mg/dL' is not one of the options"),
+        (dict(options=[]), r"at least one option"),
+        (dict(options=[("a", 1), ("a", 2)], value=1), r"labels must be unique"),
+        (dict(options=[("a", 1, "x")], value=1), r"\(label, value\) pairs"),
+        (dict(description=""), r"non-empty description"),
+    ],
+)
+def test_invalid_choice_raises_a_clear_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        unit_choice(**kwargs)
+
+
+def test_choice_refuses_values_and_indexes_it_does_not_offer():
+    c = unit_choice()
+    with pytest.raises(ValueError, match=r"value 'mg/dL' is not one of the options"):
+        c.value = "mg/dL"
+    with pytest.raises(ValueError, match=r"index 3 out of range 0\.\.2"):
+        c.index = 3
+    assert (c.value, c.index) == ("g/dL", 0)
