@@ -287,8 +287,24 @@ def test_teaching_thresholds_match_guidelines():
     assert float(thr["who_anemia_severe"]["value"]) == 8
     assert float(thr["neutropenia_severe"]["value"]) == 0.5
     bands = sorted(float(thr[k]["value"]) for k in thr if k.startswith("platelets_bleeding"))
-    assert bands == [10, 20, 50]
+    assert bands == [5, 10, 20, 50]
     assert (thr["acute_leukemia_blasts"]["unit"], float(thr["acute_leukemia_blasts"]["value"])) == ("%", 20)
+
+
+def test_bleeding_bands_cite_the_source_that_states_them():
+    # StatPearls (PMID 31194365) gives 10 (spontaneous) and 50 (surgical); the 20 and 5
+    # bands come from the MSD Manual table, which has no DOI/PMID and is cited by URL.
+    thr = by_key("thresholds", "threshold_id")
+    refs = by_key("references", "source_id")
+    by_source = {
+        "statpearls_thrombocytopenia": {"platelets_bleeding_serious": 10, "platelets_bleeding_trauma": 50},
+        "msd_platelet_bleeding": {"platelets_bleeding_spontaneous": 20, "platelets_bleeding_life_threatening": 5},
+    }
+    for source, bands in by_source.items():
+        for tid, value in bands.items():
+            assert (thr[tid]["source_id"], float(thr[tid]["value"])) == (source, value), tid
+    assert refs["statpearls_thrombocytopenia"]["pmid"] == "31194365"
+    assert refs["msd_platelet_bleeding"]["url"].startswith("https://www.msdmanuals.com/")
 
 
 def test_reference_ranges_show_the_disagreements():
