@@ -166,13 +166,23 @@ def test_horse_atg_cyclosporine_responds_in_60_to_70_percent():
         ("rosenfeld2003_hatg_csa", 122),
         ("children2023_hatg_csa", 49),
         ("children2023_hatg_csa_epag", 49),
-        ("marsh2012_ratg", 35),
         ("desmond2014_epag", 43),
     ],
 )
 def test_landmark_arm_sizes(arm_id, n):
     sizes = {int(r["n"]) for r in rows("ist_response") if r["arm_id"] == arm_id}
     assert sizes == {n}
+
+
+def test_marsh_2012_three_month_rate_matches_the_published_34_percent():
+    # 11 partial responders "34%" implies 32 evaluable at 3 months, not the 35 enrolled
+    # (11/35 would show 31%). The 6-month percentages fit 35, so those rows keep it.
+    three = arm("marsh2012_ratg", 3, "overall")
+    assert (int(three["responders"]), int(three["n"])) == (11, 32)
+    assert round(100 * proportion(three)) == 34
+    assert int(arm("marsh2012_ratg", 3, "complete")["n"]) == 32
+    assert {int(arm("marsh2012_ratg", 6, kind)["n"]) for kind in ("overall", "complete")} == {35}
+    assert "35" in three["notes"] and "inferred" in three["notes"]
 
 
 def test_townsley_cohorts_add_up_to_the_pooled_arm():
