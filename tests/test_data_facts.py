@@ -167,6 +167,7 @@ def test_horse_atg_cyclosporine_responds_in_60_to_70_percent():
         ("children2023_hatg_csa", 49),
         ("children2023_hatg_csa_epag", 49),
         ("desmond2014_epag", 43),
+        ("olnes2012_epag", 25),
     ],
 )
 def test_landmark_arm_sizes(arm_id, n):
@@ -183,6 +184,19 @@ def test_marsh_2012_three_month_rate_matches_the_published_34_percent():
     assert int(arm("marsh2012_ratg", 3, "complete")["n"]) == 32
     assert {int(arm("marsh2012_ratg", 6, kind)["n"]) for kind in ("overall", "complete")} == {35}
     assert "35" in three["notes"] and "inferred" in three["notes"]
+
+
+def test_eltrombopag_alone_in_refractory_disease_gives_the_seed_44_percent():
+    # Olnes 2012: 11 of 25 IST-refractory patients (44%); Desmond 2014 extends the
+    # same cohort to 17 of 43 (40%). Neither is eltrombopag added to first-line IST.
+    olnes = arm("olnes2012_epag", 3, "overall")
+    desmond = arm("desmond2014_epag", 3, "overall")
+    assert (int(olnes["responders"]), int(olnes["n"])) == (11, 25)
+    assert round(100 * proportion(olnes)) == 44
+    assert round(100 * proportion(desmond)) == 40
+    assert olnes["regimen"] == desmond["regimen"] == "eltrombopag alone"
+    assert "olnes2012" in desmond["notes"]
+    assert by_key("references", "source_id")["olnes2012"]["doi"] == "10.1056/NEJMoa1200931"
 
 
 def test_townsley_cohorts_add_up_to_the_pooled_arm():
