@@ -18,6 +18,7 @@ labelled as such. Teaching material, not a clinical tool.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -64,6 +65,9 @@ __all__ = [
     "compute_response",
     "compute_simulation",
     "default_simulation",
+    "evidence_overview",
+    "lesson_sources",
+    "response_criteria_text",
     "ist_forest",
     "response_explorer",
     "self_checks",
@@ -379,8 +383,9 @@ def compute_forest(
     return ForestView(rows=tuple(rows), arms=tuple(chosen), summary=summary, note_html=note)
 
 
-def _outcome_items(source_ids: set[str]) -> list[str]:
-    """Survival and similar outcomes (table ``outcomes``) from the same sources."""
+@functools.cache
+def _outcome_items(source_ids: frozenset[str]) -> tuple[str, ...]:
+    """Survival and similar outcomes (table ``outcomes``) from the same sources (cached: the table never changes)."""
     frame = load("outcomes")
     items = []
     for row in frame[frame["source_id"].isin(sorted(source_ids))].to_dict("records"):
@@ -388,7 +393,7 @@ def _outcome_items(source_ids: set[str]) -> list[str]:
         notes = f" ({html.escape(_text(row['notes']))})" if _text(row["notes"]) else ""
         items.append(f"<li>{html.escape(_text(row['group']))}: {row['value_percent']:g}% at "
                      f"{_num(float(row['timepoint_years']))} years{n}{notes}</li>")
-    return items
+    return tuple(items)
 
 
 def _comparison_note(all_arms: Sequence[Arm], shown: Sequence[Arm], highlight: str, response_type: str,
@@ -436,7 +441,7 @@ def _comparison_note(all_arms: Sequence[Arm], shown: Sequence[Arm], highlight: s
         parts.append(f"<p>More rows of this comparison are reported at {listed} months: choose that timepoint, "
                      "or all timepoints.</p>")
     parts.append(f"<p><b>Why the sources can disagree.</b> {html.escape(comparison.why)}</p>")
-    outcomes = _outcome_items({a.source_id for a in all_arms if highlight in a.comparisons})
+    outcomes = _outcome_items(frozenset(a.source_id for a in all_arms if highlight in a.comparisons))
     if outcomes:
         parts.append(f"<p>Other outcomes from the same studies (table <code>outcomes</code>):</p><ul>"
                      f"{''.join(outcomes)}</ul>")
@@ -586,7 +591,8 @@ def compute_simulation(*, responders: int, n: int, cohort_size: int, seed: int,
         n_cohorts=n_cohorts,
         seed=seed,
         centres=tuple((ks * step).tolist()),
-        shares=tuple((counts[first:last + 1] * (100 / n_cohorts)).tolist()),
+        # Rounded: 0.15000000000000002 would cost bytes on every update and mean nothing.
+        shares=tuple(np.round(counts[first:last + 1] * (100 / n_cohorts), 4).tolist()),
         width=step * 0.9,
         middle=(lo_k * step, hi_k * step),
         wilson=(100 * wl, 100 * wh),
@@ -721,9 +727,12 @@ def _unit(unit: str) -> str:
     return unit.replace("10^9/L", "×10⁹/L")
 
 
+_SYMBOL = {">=": "≥", "<=": "≤"}
+
+
 def _criterion(threshold_id: str, key: str, value: float) -> str:
     t = _thresholds.get(threshold_id)
-    return f"{_NAMES[key]} {value:g} {t.comparator} {t.value:g} {_unit(t.unit)}"
+    return f"{_NAMES[key]} {value:g} {_SYMBOL.get(t.comparator, t.comparator)} {t.value:g} {_unit(t.unit)}"
 
 
 def compute_response(*, anc: float, hb: float, platelets: float, reticulocytes: float) -> ResponseExplanation:
@@ -907,3 +916,60 @@ def self_checks(table: pd.DataFrame | None = None) -> list[SelfCheck]:
                 cat is verdict, why[verdict]) for cat in (Response.COMPLETE, Response.PARTIAL, Response.NONE)],
     ))
     return checks
+
+
+# --------------------------------------------------------------------------- narrative rendered from data
+
+
+def response_criteria_text() -> str:
+    """Markdown: the NIH response categories with their cut-offs read from the thresholds table.
+
+    >>> print(response_criteria_text().splitlines()[0])  # doctest: +ELLIPSIS
+    - **Complete response**: ANC ≥ 1 ×10⁹/L, Hb ≥ 10 g/dL and platelets ≥ 100 ×10⁹/L...
+    """
+    def cut(tid: str, key: str) -> str:
+        t = _thresholds.get(tid)
+        return f"{_NAMES[key]} {_SYMBOL.get(t.comparator, t.comparator)} {t.value:g} {_unit(t.unit)}"
+
+    complete = ", ".join(cut(_COMPLETE_IDS[k], k) for k in ("anc", "hb"))
+    severe = ", ".join(cut(_SEVERE_IDS[k], k) for k in _SEVERE_IDS)
+    return (
+        f"- **Complete response**: {complete} and {cut(_COMPLETE_IDS['platelets'], 'platelets')}, all at once.\n"
+        f"- **Partial response**: not complete, but the counts no longer meet the blood criteria of severe disease "
+        f"(at least two of: {severe}).\n"
+        "- **No response**: at least two of those severe-disease counts are still met.\n"
+        "- *Overall response* = complete + partial. The trials also required freedom from transfusions, which "
+        "counts alone cannot show. (Cut-offs from the course's thresholds table, NIH scheme as used by "
+        "Townsley 2017.)"
+    )
+
+
+def evidence_overview(table: pd.DataFrame | None = None) -> str:
+    """Markdown: what the ``ist_response`` table holds, counted from the table itself.
+
+    >>> "randomized" in evidence_overview()
+    True
+    """
+    all_arms = arms(table)
+    studies = {a.source_id for a in all_arms}
+    rand = {a.source_id for a in all_arms if a.randomized}
+    times = sorted({a.timepoint for a in all_arms})
+    listed = ", ".join(_num(t) for t in times[:-1]) + f" and {_num(times[-1])}"
+    biggest = max(all_arms, key=lambda a: a.n)
+    smallest = min(all_arms, key=lambda a: a.n)
+    return (f"The table `ist_response` holds {len(all_arms)} rows from {len(studies)} studies "
+            f"({len(rand)} of them randomized), measured at {listed} months. Arm sizes range from "
+            f"{smallest.n} patients ({smallest.name}) to {biggest.n} ({biggest.name}): the intervals below "
+            "show how much that size matters.")
+
+
+def lesson_sources(table: pd.DataFrame | None = None) -> list[str]:
+    """Every source the lesson uses: the response table's studies and the criteria's sources.
+
+    >>> sources = lesson_sources()
+    >>> "scheinberg2011" in sources and "townsley2017" in sources
+    True
+    """
+    ids = [a.source_id for a in arms(table)]
+    ids += [_thresholds.get(t).source_id for t in (*_COMPLETE_IDS.values(), *_SEVERE_IDS.values())]
+    return list(dict.fromkeys(ids))
