@@ -1,0 +1,306 @@
+"""Lesson 05: the treatment-pathway rule, its app and the outcomes view.
+
+The rule is checked against the table itself (every situation maps to exactly
+one row, read independently of the rule's own parser) and against teaching
+vignettes whose answer follows from the guideline, not from the code.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+import re
+
+import pytest
+
+import hemaedu
+from hemaedu import pathway
+from hemaedu.pathway import PathwayStep, check_partition, choose_step, pathway_runs
+from hemaedu.widgets import pathway as app_module
+
+TABLE = hemaedu.load("treatment_pathway")
+OUTCOMES = hemaedu.load("outcomes")
+
+
+def _rows_covering(age: int, severity: str, donor: bool, transfused: bool) -> list[str]:
+    """Independent reading of the table: which rows cover a situation (inclusive ages, 'any' wildcards)."""
+    yes_no = {True: "yes", False: "no"}
+    hits = []
+    for r in TABLE.itertuples(index=False):
+        if r.severity not in (severity, "any"):
+            continue
+        if not r.age_min <= age <= r.age_max:
+            continue
+        if r.sibling_donor not in (yes_no[donor], "any") or r.transfusion_dependent not in (yes_no[transfused], "any"):
+            continue
+        hits.append(r.step_id)
+    return hits
+
+
+@pytest.mark.parametrize("age", range(0, 101))
+def test_every_situation_maps_to_exactly_one_row(age):
+    for severity, donor, transfused in itertools.product(pathway.SEVERITIES, (True, False), (True, False)):
+        expected = _rows_covering(age, severity, donor, transfused)
+        assert len(expected) == 1, (age, severity, donor, transfused, expected)
+        step = choose_step(age=age, severity=severity, sibling_donor=donor, transfusion_dependent=transfused)
+        assert step.step_id == expected[0]
+
+
+def test_check_partition_counts_every_combination():
+    assert check_partition() == 101 * 3 * 2 * 2
+
+
+@pytest.mark.parametrize(
+    ("age", "severity", "donor", "transfused", "keyword"),
+    [
+        (25, "severe", True, True, "HSCT"),          # young, sibling donor: transplant
+        (25, "very severe", True, False, "HSCT"),
+        (12, "severe", True, True, "HSCT"),
+        (60, "very severe", False, True, "ATG"),     # older, no donor: immunosuppression
+        (60, "very severe", True, True, "ATG"),      # older: IST even with a donor
+        (30, "severe", False, True, "ATG"),          # young without a donor: IST
+        (45, "non-severe", False, True, "ATG"),      # transfusion-dependent non-severe: IST
+        (70, "non-severe", True, False, "Observation"),
+    ],
+)
+def test_vignettes_get_the_guideline_branch(age, severity, donor, transfused, keyword):
+    step = choose_step(age=age, severity=severity, sibling_donor=donor, transfusion_dependent=transfused)
+    assert keyword in step.first_line
+
+
+def test_transplant_age_line_is_inclusive_at_age_max():
+    line = int(TABLE.loc[TABLE.step_id == "severe_sibling_young", "age_max"].item())
+    at = choose_step(age=line, severity="severe", sibling_donor=True, transfusion_dependent=True)
+    above = choose_step(age=line + 1, severity="severe", sibling_donor=True, transfusion_dependent=True)
+    assert "HSCT" in at.first_line and "HSCT" not in above.first_line
+    # Fractional ages count in whole years: the day before the next birthday is still `line`.
+    assert choose_step(age=line + 0.9, severity="severe", sibling_donor=True, transfusion_dependent=True) == at
+
+
+def test_severity_enum_is_accepted():
+    step = choose_step(age=30, severity=hemaedu.Severity.VERY_SEVERE, sibling_donor=True, transfusion_dependent=False)
+    assert step.step_id == "very_severe_sibling_young"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(age=-1), "age must lie within"),
+        (dict(age=101), "age must lie within"),
+        (dict(age=float("nan")), "finite number of years"),
+        (dict(age="30"), "finite number of years"),
+        (dict(severity="moderate"), "severity must be one of"),
+        (dict(sibling_donor="yes"), "sibling_donor must be True or False"),
+        (dict(transfusion_dependent=None), "transfusion_dependent must be True or False"),
+    ],
+)
+def test_invalid_inputs_raise(kwargs, message):
+    args = dict(age=30, severity="severe", sibling_donor=True, transfusion_dependent=True) | kwargs
+    with pytest.raises(ValueError, match=message):
+        choose_step(**args)
+
+
+def _step(step_id, severity, lo, hi, donor="any", transfused="any"):
+    return dict(step_id=step_id, severity=severity, age_min=lo, age_max=hi, sibling_donor=donor,
+                transfusion_dependent=transfused, first_line=step_id, rationale="r", source_id="s", notes=None)
+
+
+def test_gap_and_overlap_are_reported_not_hidden():
+    gap = pathway.pathway_steps([_step("a", "any", 0, 39), _step("b", "any", 41, 120)])
+    with pytest.raises(ValueError, match="no treatment_pathway branch covers age 40"):
+        check_partition(gap)
+    overlap = pathway.pathway_steps([_step("a", "any", 0, 40), _step("b", "any", 40, 120)])
+    with pytest.raises(ValueError, match=r"several .* \['a', 'b'\]; the table overlaps"):
+        check_partition(overlap)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (_step("x", "mild", 0, 10), "unknown grade"),
+        (_step("x", "severe", 10, 5), "age_min 10 is above age_max 5"),
+        (_step("x", "severe", 0, 10, donor="maybe"), "expected true, false or empty"),
+        (_step("x", "severe", -3, 10), "age must be a finite number >= 0"),
+    ],
+)
+def test_corrupt_rows_raise(row, message):
+    with pytest.raises(ValueError, match=message):
+        PathwayStep.from_row(row)
+
+
+def test_runs_tile_every_situation_and_agree_with_the_rule():
+    runs = pathway_runs()
+    rng = random.Random(5)
+    for run in runs:
+        age = rng.randint(run.age_start, run.age_end)
+        severity, donor, transfused = _parse_situation(run.situation)
+        assert choose_step(age=age, severity=severity, sibling_donor=donor,
+                           transfusion_dependent=transfused) == run.step
+    per_situation = {}
+    for run in runs:
+        per_situation[run.situation] = per_situation.get(run.situation, 0) + run.age_end - run.age_start + 1
+    assert len(per_situation) == 12 and set(per_situation.values()) == {101}
+
+
+def _parse_situation(label: str) -> tuple[str, bool, bool]:
+    severity, donor, transfused = label.split(", ")
+    return severity, donor == "sibling donor", transfused == "transfusions"
+
+
+# ----------------------------------------------------------------------------- the app
+
+
+def _finite(figure) -> None:
+    for trace in figure.data:
+        for key in ("x", "y", "base"):
+            values = getattr(trace, key, None) or ()
+            for v in values:
+                if isinstance(v, float):
+                    assert math.isfinite(v), (trace.name, key, v)
+
+
+def _clean(text: str) -> None:
+    assert not re.search(r"\bnan\b|\binf\b|<NA>|None", text), text
+
+
+@pytest.fixture(scope="module")
+def app():
+    return app_module.pathway_explorer()
+
+
+def test_app_interface(app):
+    assert app.main_slider is app.age is app.sliders["age"]
+    assert app.controls == [app.age, app.severity, app.sibling_donor, app.transfusion_dependent]
+    assert "hemaedu-app-pathway" in app.container._dom_classes
+    assert app.figure.layout.title.text and app.figure.layout.xaxis.title.text == "Age at diagnosis (years)"
+
+
+def test_age_slider_moves_the_marker_and_changes_the_branch(app):
+    app.apply_preset("25 y, severe, sibling donor")
+    line = int(TABLE.loc[TABLE.step_id == "severe_sibling_young", "age_max"].item())
+    figure_id = id(app.figure)
+    app.age.value = line
+    assert app.figure.data[-1].x == (line,)
+    assert app.result.step.step_id == "severe_sibling_young"
+    assert "Matched sibling donor HSCT" in app.extra.value
+    app.age.value = line + 1
+    assert app.figure.data[-1].x == (line + 1,)
+    assert app.result.step.step_id == "severe_older"
+    assert "severe_older" in app.summary_text() and "kulasekararaj2024" not in app.summary_text()
+    assert "British Society" in app.extra.value or "Kulasekararaj" in app.extra.value  # citation rendered
+    assert id(app.figure) == figure_id  # updated in place, never re-created
+
+
+def test_choices_move_the_marker_between_rows(app):
+    app.apply_preset("60 y, very severe, no donor")
+    assert app.figure.data[-1].y == ("very severe, no sibling donor, transfusions",)
+    assert "ATG" in app.result.step.first_line
+    app.severity.value = "non-severe"
+    app.transfusion_dependent.value = False
+    assert app.figure.data[-1].y == ("non-severe, no sibling donor, no transfusions",)
+    assert app.result.step.step_id == "non_severe_not_transfusion_dependent"
+
+
+@pytest.mark.parametrize("name", list(app_module.PRESETS))
+def test_presets_set_the_controls_and_the_branch(app, name):
+    app.apply_preset(name)
+    values = app_module.PRESETS[name]
+    assert app.age.value == values["age"] and app.severity.value == values["severity"]
+    expected = _rows_covering(values["age"], values["severity"], values["sibling_donor"],
+                              values["transfusion_dependent"])
+    assert [app.result.step.step_id] == expected
+
+
+def test_unknown_preset_raises(app):
+    with pytest.raises(ValueError, match="unknown preset"):
+        app.apply_preset("nobody")
+
+
+def test_extremes_and_random_combinations_never_raise_or_show_nan(app):
+    rng = random.Random(2024)
+    combos = [(a, s, d, t) for a in (app.age.min, app.age.max) for s in pathway.SEVERITIES
+              for d in (True, False) for t in (True, False)]
+    combos += [(rng.randint(int(app.age.min), int(app.age.max)), rng.choice(pathway.SEVERITIES),
+                rng.random() < 0.5, rng.random() < 0.5) for _ in range(200)]
+    for age, severity, donor, transfused in combos:
+        app.age.value = age
+        app.severity.value = severity
+        app.sibling_donor.value = donor
+        app.transfusion_dependent.value = transfused
+        expected = _rows_covering(int(age), severity, donor, transfused)
+        assert [app.result.step.step_id] == expected
+        assert app.figure.data[-1].x == (float(age),)
+        _finite(app.figure)
+        _clean(app.summary_text())
+
+
+def test_vignette_branch_text():
+    assert app_module.vignette_branch("60 y, very severe, no donor") == (
+        "60 y, very severe, no donor -> very_severe_older: Horse ATG + cyclosporine + eltrombopag"
+    )
+
+
+# ----------------------------------------------------------------------------- outcomes and tables
+
+
+def test_outcomes_app_shows_each_topic_from_the_table():
+    app = app_module.outcomes_explorer()
+    assert "hemaedu-app-outcomes" in app.container._dom_classes
+    for topic in dict.fromkeys(OUTCOMES["topic"]):
+        app.topic.value = topic
+        rows = OUTCOMES[OUTCOMES.topic == topic]
+        assert list(app.figure.data[0].x) == [float(v) for v in rows.value_percent]
+        assert all(0 <= v <= 100 for v in app.figure.data[0].x)
+        assert topic in app.figure.layout.title.text and topic in app.summary_text()
+        _finite(app.figure)
+        _clean(app.summary_text())
+    app.topic.value = "survival by age"
+    sweden_60 = OUTCOMES.loc[OUTCOMES.outcome_id == "sweden_os_60plus", "value_percent"].item()
+    assert f"{sweden_60:g} %" in app.summary_text()
+
+
+def test_outcomes_chart_rejects_unknown_topic():
+    from hemaedu.figures.pathway import make_outcomes_chart
+
+    with pytest.raises(ValueError, match="no outcome rows for topic 'cure'"):
+        make_outcomes_chart(OUTCOMES, topic="cure")
+
+
+def test_transfusion_table_lists_the_aabb_thresholds():
+    text = app_module.transfusion_thresholds().data
+    aabb = hemaedu.load("thresholds")
+    aabb = aabb[aabb.scheme.str.startswith("AABB")]
+    assert len(aabb) >= 2
+    for r in aabb.itertuples(index=False):
+        assert f"{r.value:g} × 10⁹/L" in text
+
+
+def test_workup_table_names_the_exclusion_tests():
+    text = app_module.workup_table().data
+    for needle in ("B12", "PNH", "chromosome breakage", "telomere", "serology"):
+        assert needle.lower() in text.lower(), needle
+
+
+def test_self_checks_have_one_right_answer_each():
+    checks = app_module.self_checks()
+    assert len(checks) >= 2
+    first = checks[0]
+    right = next(o for o in first.options if o.correct)
+    assert "HSCT" in right.label
+    assert first.answer(right.label) is True and "Correct." in first.feedback.value
+
+
+def test_lesson_sources_resolve():
+    sources = app_module.lesson_sources()
+    assert {"kaufman2015", "killick2016", "kulasekararaj2024"} <= set(sources)
+    hemaedu.format_references(sources)  # raises for an unknown id
+
+
+def test_rule_module_stays_light():
+    import subprocess
+    import sys
+
+    code = "import hemaedu.pathway, sys; print(any(m in sys.modules for m in ('plotly', 'ipywidgets')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
