@@ -331,6 +331,20 @@ def test_bleeding_bands_cite_the_source_that_states_them():
     assert refs["msd_platelet_bleeding"]["url"].startswith("https://www.msdmanuals.com/")
 
 
+def test_neutropenia_bands_cite_the_fact_sheet_paper_and_stay_flagged():
+    # The fact sheet's J Clin Oncol 2018;36:3043 is the ASCO/IDSA prophylaxis guideline.
+    # Its abstract gives "profound" < 0.1; the mild/moderate/severe bands were not found
+    # in its text, so those rows must keep saying so.
+    thr = by_key("thresholds", "threshold_id")
+    ref = by_key("references", "source_id")["taplitz2018"]
+    assert (ref["doi"], ref["pmid"]) == ("10.1200/JCO.18.00374", "30179565")
+    assert "36(30):3043" in ref["citation"]
+    assert (thr["neutropenia_profound"]["comparator"], float(thr["neutropenia_profound"]["value"])) == ("<", 0.1)
+    for tid in ("neutropenia_mild_lower", "neutropenia_moderate_upper", "neutropenia_moderate_lower", "neutropenia_severe"):
+        assert thr[tid]["source_id"] == "taplitz2018"
+        assert "unconfirmed" in thr[tid]["notes"], tid
+
+
 def test_reference_ranges_show_the_disagreements():
     rr = rows("reference_ranges")
     platelet_high = {float(r["high"]) for r in rr if r["measure"] == "platelets" and r["high"]}
