@@ -495,7 +495,8 @@ class ForestApp(LessonApp):
         self.figure = make_forest(self.view.rows, widget=True)
         self._show_text(self.view)
         self._watch(*self.controls)
-        self.container.add_class("hemaedu-app-ist")
+        # Not "hemaedu-app-ist": that class marks the simulator, the lesson's
+        # slider-driven main app that browser tests and the benchmark drive.
         self.container.add_class("hemaedu-app-ist-forest")
 
     def _view(self) -> ForestView:
@@ -687,7 +688,7 @@ class SimulatorApp(LessonApp):
 
 
 def cohort_simulator(table: pd.DataFrame | None = None) -> SimulatorApp:
-    """The cohort simulator of the IST lesson; ``.main_slider`` is the cohort size."""
+    """The cohort simulator, the lesson's main app (class ``hemaedu-app-ist``); ``.main_slider`` is the cohort size."""
     return SimulatorApp(table)
 
 
