@@ -493,7 +493,7 @@ def _details_html(r: BloodCountResult, values: Mapping[str, float], sex: str, hb
             missing.append("white cells")
         if "thrombocytopenia" not in r.cytopenias:
             missing.append("platelets")
-        pan = f"no: not low here: {', '.join(missing)}."
+        pan = f"no (not low: {', '.join(missing)})."
     parts.append(f"<p><strong>Pancytopenia:</strong> {_e(pan)}</p>")
 
     # Camitta grading
@@ -720,7 +720,12 @@ class BloodCountExplorer(LessonApp):
             w.HBox(list(self.preset_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
         ])
         units = w.HBox([self.hb_unit, self.count_unit], layout=w.Layout(flex_flow="row wrap"))
-        return [presets, units, w.VBox([self.sex, *self.sliders.values()]), self.figure, self.summary, self.extra]
+        # Two columns of sliders halve the height, so the chart stays in view on a projector.
+        sliders = w.GridBox(
+            [self.sex, *self.sliders.values()],
+            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(22em, 1fr))", grid_gap="0 1.5em"),
+        )
+        return [presets, units, sliders, self.figure, self.summary, self.extra]
 
 
 def blood_count_explorer(preset: str = "normal") -> BloodCountExplorer:
@@ -814,3 +819,31 @@ def self_checks() -> list[SelfCheck]:
             ],
         ),
     ]
+
+
+#: Threshold ids the lesson shows (cytopenias, Camitta grading, patient bands).
+_LESSON_THRESHOLDS = (
+    "anemia_hb_male", "anemia_hb_female", "leukopenia_wbc", "neutropenia_anc", "thrombocytopenia_platelets",
+    *(t for t in _thresholds._table() if t.startswith("camitta_")),
+    *(t for t, _label in _ANEMIA_BANDS + _NEUTROPENIA_BANDS + _BLEEDING_BANDS),
+)
+
+
+def camitta_thresholds_text() -> str:
+    """The Camitta cut-offs as plain lines from the thresholds table (stable text for pinned output).
+
+    >>> print(camitta_thresholds_text().splitlines()[0])  # doctest: +ELLIPSIS
+    camitta_...
+    """
+    return "\n".join(f"{t}: {_threshold(t)}" for t in _LESSON_THRESHOLDS if t.startswith("camitta_"))
+
+
+def sources() -> list[str]:
+    """Every source the lesson shows a number from: its thresholds and the reference ranges drawn.
+
+    >>> "killick2016" in sources()
+    True
+    """
+    ids = [_threshold(t).source_id for t in _LESSON_THRESHOLDS]
+    ids += [r.source for ranges in _reference_ranges().values() for r in ranges]
+    return list(dict.fromkeys(ids))
