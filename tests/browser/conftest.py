@@ -33,6 +33,8 @@ Fixtures (all servers and the browser are started once per test session):
 ``screenshot``       ``screenshot(page, name) -> Path`` under test-artifacts/screenshots/.
 ``output_errors``    ``output_errors(page) -> list[str]``: Python errors/stderr shown in
                      the page and widgets that failed to render.
+``plotly``           ``plotly.figures(page)`` / ``plotly.wait_until(page, check)``: the
+                     data and layout plotly.js drew, read from ``.js-plotly-plot``.
 
 Skip policy: without ``/usr/bin/chromium`` or axe-core's ``node_modules`` the
 browser tests are skipped with instructions, unless the environment variable
@@ -104,7 +106,7 @@ def _require_browser_stack() -> None:
     if not missing:
         return
     message = "; ".join(missing) + " - " + INSTALL_HINT
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}:
         pytest.fail("browser tests cannot run in CI: " + message, pytrace=False)
     pytest.skip(message)
 
@@ -491,6 +493,66 @@ def _output_errors(page: Any) -> list[str]:
 def output_errors() -> Callable[[Any], list[str]]:
     """``output_errors(page)`` -> Python errors, stderr and broken widgets shown in the page."""
     return _output_errors
+
+
+_PLOTLY_JS = """
+() => {
+  // Plain JSON of what plotly.js drew: typed arrays (numpy data) become lists,
+  // the (large) template is dropped from the layout.
+  const plain = (v) => {
+    if (ArrayBuffer.isView(v)) return Array.from(v);
+    if (Array.isArray(v)) return v.map(plain);
+    if (v && typeof v === 'object') {
+      const out = {};
+      for (const [k, x] of Object.entries(v)) if (k !== 'template' && !k.startsWith('_')) out[k] = plain(x);
+      return out;
+    }
+    return v;
+  };
+  return [...document.querySelectorAll('.js-plotly-plot')].map((gd) => ({
+    data: plain(gd.data || []),
+    layout: plain(gd.layout || {}),
+    svgText: [...gd.querySelectorAll('.gtitle, .g-xtitle, .g-ytitle')].map((n) => n.textContent),
+  }));
+}
+"""
+
+
+class Plotly:
+    """Read plotly figures from the page (the data plotly.js drew, not pixels).
+
+    ``figures(page)`` -> list of ``{"data": [trace, ...], "layout": {...},
+    "svgText": [drawn titles]}``, one per ``.js-plotly-plot`` in page order.
+    ``wait_until(page, check, figure=0)`` polls until ``check(fig)`` is true and
+    returns that figure, e.g.::
+
+        fig = plotly.wait_until(page, lambda f: f["data"][0]["y"] == pytest.approx(expected))
+    """
+
+    def figures(self, page: Any) -> list[dict[str, Any]]:
+        return page.evaluate(_PLOTLY_JS)
+
+    def wait_until(self, page: Any, check: Callable[[dict[str, Any]], bool], figure: int = 0,
+                   timeout: float = 15.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        last: dict[str, Any] | None = None
+        while True:
+            figures = self.figures(page)
+            if len(figures) > figure:
+                last = figures[figure]
+                with contextlib.suppress(KeyError, IndexError, TypeError):
+                    if check(last):
+                        return last
+            if time.monotonic() > deadline:
+                data = None if last is None else last["data"]
+                raise AssertionError(f"plotly figure {figure} never passed the check; last data: {data}")
+            page.wait_for_timeout(100)
+
+
+@pytest.fixture
+def plotly() -> Plotly:
+    """Read and wait for plotly figures: ``plotly.figures(page)``, ``plotly.wait_until(page, check)``."""
+    return Plotly()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

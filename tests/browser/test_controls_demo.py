@@ -20,55 +20,29 @@ NOTEBOOK = "controls_demo.ipynb"
 PLOT = ".js-plotly-plot"
 
 
-def plot_state(page: Any) -> dict[str, Any]:
-    """What plotly.js actually drew: the first trace's y values, the title, the y range."""
-    return page.evaluate(
-        """(sel) => {
-            const gd = document.querySelector(sel);
-            return {
-              y: Array.from(gd.data[0].y),
-              title: gd.layout.title && gd.layout.title.text,
-              yrange: gd.layout.yaxis.range,
-              svgTitle: (gd.querySelector('.gtitle') || {}).textContent,
-            };
-        }""",
-        PLOT,
-    )
+def bars_are(expected: list[float]):
+    """A check for plotly.wait_until: the first trace's y values equal ``expected``."""
+    return lambda fig: fig["data"][0]["y"] == pytest.approx(expected)
 
 
-def wait_for_bars(page: Any, expected: list[float], timeout: float = 15_000) -> None:
-    """Wait until the plotted bars equal ``expected`` (the kernel round trip takes a moment)."""
-    page.wait_for_function(
-        """([sel, expected]) => {
-            const gd = document.querySelector(sel);
-            if (!gd || !gd.data) return false;
-            const y = Array.from(gd.data[0].y);
-            return y.length === expected.length && y.every((v, i) => Math.abs(v - expected[i]) < 1e-9);
-        }""",
-        arg=[PLOT, expected],
-        timeout=timeout,
-    )
-
-
-def check_controls_and_figure(page: Any) -> None:
+def check_controls_and_figure(page: Any, plotly: Any) -> None:
     """Shared by the Voila and JupyterLab tests: keyboard moves the slider, the figure follows."""
     slider = page.get_by_role("slider", name="Hemoglobin")  # found by its accessible name
     slider.wait_for()
     page.wait_for_selector(PLOT)
-    wait_for_bars(page, [10.0, 20.0, 30.0])
+    fig = plotly.wait_until(page, bars_are([10.0, 20.0, 30.0]))
 
-    state = plot_state(page)
     # Layout passed to the FigureWidget constructor arrives in the browser (plotly.py #4998).
-    assert state["title"] == "Demo figure: bars follow the slider"
-    assert state["svgTitle"] == "Demo figure: bars follow the slider"
-    assert state["yrange"] == [0, 60]
+    assert fig["layout"]["title"]["text"] == "Demo figure: bars follow the slider"
+    assert "Demo figure: bars follow the slider" in fig["svgText"]  # drawn, not only stored
+    assert fig["layout"]["yaxis"]["range"] == [0, 60]
 
     expect(slider).to_have_attribute("aria-valuetext", "10.0 g/dL")
     expect(slider).to_have_accessible_description("Use the arrow keys to change the value by one step.")
     slider.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")  # native range input: one step (0.5) per press
-    wait_for_bars(page, [11.5, 23.0, 34.5])
+    plotly.wait_until(page, bars_are([11.5, 23.0, 34.5]))
     expect(slider).to_have_attribute("aria-valuetext", "11.5 g/dL")
     expect(page.locator(".hemaedu-readout").first).to_have_text("11.5 g/dL")
     expect(page.get_by_text("for a hemoglobin of 11.5 g/dL")).to_be_visible()
@@ -77,27 +51,27 @@ def check_controls_and_figure(page: Any) -> None:
     assert page.evaluate("() => document.activeElement.type") == "range"
 
 
-def test_controls_demo_in_voila(voila_fixtures, browser_page, run_axe, screenshot, output_errors,
-                                blocked_requests) -> None:
+def test_controls_demo_in_voila(voila_fixtures, browser_page, plotly, run_axe, screenshot,
+                                output_errors, blocked_requests) -> None:
     page = browser_page
     voila_fixtures.open(page, NOTEBOOK)
     # App mode: narrative shown, code hidden.
     expect(page.get_by_role("heading", name="Controls demo (browser-test fixture)")).to_be_visible()
     expect(page.locator(".jp-InputArea-editor")).to_have_count(0)
 
-    check_controls_and_figure(page)
+    check_controls_and_figure(page, plotly)
 
     # The Choice is a real radio group named by its legend; picking g/L re-ranges the slider.
     page.get_by_role("group", name="Unit").wait_for()
     page.get_by_role("radio", name="g/L").check()
-    wait_for_bars(page, [115.0, 230.0, 345.0])
+    plotly.wait_until(page, bars_are([115.0, 230.0, 345.0]))
     slider = page.get_by_role("slider", name="Hemoglobin")
     expect(slider).to_have_attribute("aria-valuetext", "115 g/L")
     expect(slider).to_have_attribute("min", "30")
     expect(slider).to_have_attribute("max", "180")
     # Arrow keys inside the radio group move the selection back to g/dL.
     page.get_by_role("radio", name="g/L").press("ArrowLeft")
-    wait_for_bars(page, [11.5, 23.0, 34.5])
+    plotly.wait_until(page, bars_are([11.5, 23.0, 34.5]))
     expect(page.get_by_role("radio", name="g/dL")).to_be_checked()
 
     assert output_errors(page) == []
@@ -107,7 +81,7 @@ def test_controls_demo_in_voila(voila_fixtures, browser_page, run_axe, screensho
     assert blocked_requests.unexpected() == [], "requests to outside servers"
 
 
-def test_controls_demo_in_jupyterlab(lab, browser_page, screenshot, output_errors,
+def test_controls_demo_in_jupyterlab(lab, browser_page, plotly, screenshot, output_errors,
                                      blocked_requests) -> None:
     page = browser_page
     page.goto(lab.notebook_url("fixtures/" + NOTEBOOK))
@@ -123,7 +97,7 @@ def test_controls_demo_in_jupyterlab(lab, browser_page, screenshot, output_error
     expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
     page.keyboard.press("Enter")
 
-    check_controls_and_figure(page)
+    check_controls_and_figure(page, plotly)
     assert output_errors(page) == []
     screenshot(page, "controls_demo_jupyterlab", full_page=False)
     assert blocked_requests == [], "JupyterLab requested outside servers"
