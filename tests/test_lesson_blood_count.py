@@ -349,9 +349,22 @@ def test_self_checks_have_one_right_answer_and_feedback_only_after_answering(mod
 
 
 def test_severe_vignette_self_check_agrees_with_the_rules():
-    check = bc.self_checks()[1]
+    check = bc.self_checks()[2]
     right = next(o for o in check.options if o.correct)
     assert right.label.lower() == str(bc.compute(**bc.PRESETS["severe aplastic anemia"]).grade)
+
+
+@pytest.mark.parametrize("name", list(bc.PRESETS))
+def test_vignette_question_answer_is_the_rules_grade(name):
+    check = bc._vignette_check(name)
+    result = bc.compute(**bc.PRESETS[name])
+    right = next(o for o in check.options if o.correct)
+    if result.grade_applies:
+        assert right.label.lower() == str(result.grade)
+    else:
+        assert right.label.startswith("Cannot be graded")
+    values = bc.PRESETS[name]
+    assert f"ANC {values['anc']:g} ×10⁹/L" in check.question
 
 
 # ----------------------------------------------------------------------------- lesson 00

@@ -782,10 +782,38 @@ def preset_report(name: str) -> str:
     )
 
 
+def _vignette_check(name: str) -> SelfCheck:
+    """A grading question built from a preset; the right answer is whatever the rules say."""
+    v = PRESETS[name]
+    r = compute(**v)
+    cu = "10^9/L"
+    who = "woman" if v["sex"] == "female" else "man"
+    question = (
+        f"Vignette: a {who} with Hb {_qty(v['hb'], 'g/dL')}, WBC {_qty(v['wbc'], cu)}, ANC {_qty(v['anc'], cu)}, "
+        f"platelets {_qty(v['platelets'], cu)}, reticulocytes {_qty(v['reticulocytes'], cu)} (automated), and a "
+        f"marrow biopsy with {_qty(v['cellularity'], '%')} cellularity and no abnormal cells. "
+        "What is the modified Camitta grade?"
+    )
+    c = r.criteria
+    met = [n for n, flag in (("ANC", c.anc), ("platelets", c.platelets), ("reticulocytes", c.reticulocytes)) if flag]
+    facts = (
+        f"The marrow criterion is {'met' if c.marrow else 'not met'}; blood criteria met: "
+        f"{', '.join(met) if met else 'none'} ({c.count_of_blood_criteria} of 3, two needed for severe); "
+        f"the ANC is {'' if c.very_severe_anc else 'not '}below the very-severe cut-off."
+    )
+    options = []
+    for grade in ("non-severe", "severe", "very severe"):
+        correct = r.grade_applies and str(r.grade) == grade
+        options.append(Option(grade[0].upper() + grade[1:], correct, facts))
+    options.append(Option("Cannot be graded: the marrow is not hypocellular", not r.grade_applies, facts))
+    return SelfCheck(question, options)
+
+
 def self_checks() -> list[SelfCheck]:
     """The lesson's self-check questions."""
     severe = compute(**PRESETS["severe aplastic anemia"])
     return [
+        _vignette_check("non-severe aplastic anemia"),
         SelfCheck(
             "A man has low hemoglobin, a low white count and low platelets, and his marrow biopsy is full of "
             "cells (not hypocellular). Which statement is right?",
