@@ -117,8 +117,11 @@ def test_sub_populations_have_their_own_rows():
 
 def test_recalled_incidence_figures_are_marked_unconfirmed():
     inc = by_key("incidence", "population_id")
-    for pid in ("iaaas_europe_israel", "china_21_provinces"):
-        assert "unconfirmed" in inc[pid]["notes"].lower(), pid
+    assert "unconfirmed" in inc["china_21_provinces"]["notes"].lower()
+    # The IAAAS 2.0 is no longer recalled: the pooled 1996 analysis states it.
+    iaaas = inc["iaaas_europe_israel"]
+    assert (float(iaaas["rate_per_million"]), iaaas["source_id"]) == (2.0, "kaufman1996")
+    assert "2.0 per million in the IAAAS" in by_key("references", "source_id")["kaufman1996"]["notes"]
 
 
 def test_map_markers_match_their_hemisphere():
@@ -456,3 +459,16 @@ def test_bsh_2024_guideline_identifiers():
     ref = by_key("references", "source_id")["kulasekararaj2024"]
     assert ref["doi"] == "10.1111/bjh.19236"
     assert ref["kind"] == "guideline"
+
+
+def test_identifiers_confirmed_on_pubmed_records():
+    refs = by_key("references", "source_id")
+    expected = {
+        "bacigalupo2018": ("10.1002/ajh.25081", "29498107"),
+        "maluf2002": ("10.1002/ajh.10232", "12447955"),
+        "desmond2014": ("10.1182/blood-2013-10-534743", "24345753"),
+        "statpearls_thrombocytopenia": ("", "31194365"),
+    }
+    for sid, (doi, pmid) in expected.items():
+        assert (refs[sid]["doi"], refs[sid]["pmid"], refs[sid]["url"]) == (doi, pmid, ""), sid
+    assert refs["kaufman2006"]["citation"].startswith("Kaufman DW, Kelly JP, Issaragrisil S, Laporte JR")
