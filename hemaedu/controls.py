@@ -563,6 +563,15 @@ class Choice(anywidget.AnyWidget):
     Traceback (most recent call last):
     ...
     hemaedu.controls.ControlValueError: Choice 'Grade': value 3 is not one of the options [1, 2]
+
+    With ``allow_none=True`` the group may start (or be reset) with nothing
+    selected, as a self-check question should; then ``value`` is ``None`` and
+    ``index`` is -1. The question itself makes the best ``description``.
+
+    >>> q = Choice(options=["Neutrophils", "Platelets"], value=None, allow_none=True,
+    ...            description="Which cells fight bacteria first?")
+    >>> q.value, q.index, q.label
+    (None, -1, '')
     """
 
     _esm = _CHOICE_ESM
@@ -582,12 +591,17 @@ class Choice(anywidget.AnyWidget):
         value: Any,
         description: str,
         help: str = "",  # noqa: A002
+        allow_none: bool = False,
         **kwargs: Any,
     ) -> None:
         if not description.strip():
             raise ControlValueError("Choice needs a non-empty description: it is the group's accessible name")
         labels, values = _normalise_options(options)
+        if allow_none and any(v is None for v in values):
+            raise ControlValueError("Choice with allow_none=True cannot also offer None as an option value")
+        # Plain attributes, set before the traits so their validators can use them.
         self._values = values
+        self._allow_none = allow_none
         super().__init__(
             _labels=labels,
             index=self._index_of(value, description),
@@ -595,9 +609,19 @@ class Choice(anywidget.AnyWidget):
             help=help,
             **kwargs,
         )
-        self.value = values[self.index]
+        self.value = self._value_at(self.index)
+
+    @property
+    def allow_none(self) -> bool:
+        """Whether "nothing selected" (``value`` None, ``index`` -1) is allowed."""
+        return self._allow_none
+
+    def _value_at(self, index: int) -> Any:
+        return None if index == -1 else self._values[index]
 
     def _index_of(self, value: Any, description: str | None = None) -> int:
+        if value is None and self._allow_none:
+            return -1
         for i, candidate in enumerate(self._values):
             if candidate == value:
                 return i
@@ -611,8 +635,8 @@ class Choice(anywidget.AnyWidget):
 
     @property
     def label(self) -> str:
-        """The label of the selected option."""
-        return self._labels[self.index]
+        """The label of the selected option (``""`` when nothing is selected)."""
+        return "" if self.index == -1 else self._labels[self.index]
 
     @traitlets.validate("value")
     def _valid_value(self, proposal: traitlets.Bunch) -> Any:
@@ -622,8 +646,11 @@ class Choice(anywidget.AnyWidget):
     @traitlets.validate("index")
     def _valid_index(self, proposal: traitlets.Bunch) -> int:
         index = proposal["value"]
-        if not 0 <= index < len(self._values):
-            raise ControlValueError(f"Choice {self.description!r}: index {index} out of range 0..{len(self._values) - 1}")
+        lowest = -1 if self._allow_none else 0
+        if not lowest <= index < len(self._values):
+            raise ControlValueError(
+                f"Choice {self.description!r}: index {index} out of range {lowest}..{len(self._values) - 1}"
+            )
         return index
 
     @traitlets.observe("value")
@@ -634,5 +661,4 @@ class Choice(anywidget.AnyWidget):
     def _index_to_value(self, change: traitlets.Bunch) -> None:
         # traitlets only notifies when the value really changes, so this
         # round trip (value -> index -> value) fires each observer once.
-        self.value = self._values[change["new"]]
-
+        self.value = self._value_at(change["new"])

@@ -309,3 +309,29 @@ def test_choice_refuses_values_and_indexes_it_does_not_offer():
     with pytest.raises(ValueError, match=r"index 3 out of range 0\.\.2"):
         c.index = 3
     assert (c.value, c.index) == ("g/dL", 0)
+
+
+def test_choice_can_start_with_nothing_selected_for_a_self_check():
+    q = Choice(options=["Neutrophils", "Platelets"], value=None, allow_none=True,
+               description="Which cells fight bacteria first?")
+    assert (q.value, q.index, q.label) == (None, -1, "")
+    assert q.get_state()["index"] == -1  # the browser shows no radio checked
+    seen = changes(q)
+    q.set_state({"index": 1})
+    assert q.value == "Platelets"
+    q.value = None  # reset for another try
+    assert (q.index, seen) == (-1, ["Platelets", None])
+
+
+def test_choice_without_allow_none_needs_a_selection():
+    with pytest.raises(ValueError, match=r"value None is not one of the options"):
+        unit_choice(value=None)
+    c = unit_choice()
+    with pytest.raises(ValueError, match=r"index -1 out of range 0\.\.2"):
+        c.index = -1
+
+
+def test_choice_allow_none_refuses_none_as_an_option_value():
+    with pytest.raises(ValueError, match="cannot also offer None"):
+        Choice(options=[("no answer", None), ("yes", 1)], value=None, allow_none=True,
+               description="Q")

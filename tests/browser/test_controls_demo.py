@@ -74,6 +74,12 @@ def test_controls_demo_in_voila(voila_fixtures, browser_page, plotly, run_axe, s
     plotly.wait_until(page, bars_are([11.5, 23.0, 34.5]))
     expect(page.get_by_role("radio", name="g/dL")).to_be_checked()
 
+    # A question with nothing selected yet; the learner's pick reaches Python.
+    question = page.get_by_role("group", name="Which number is larger?")
+    expect(question.get_by_role("radio", checked=True)).to_have_count(0)
+    question.get_by_role("radio", name="3").check()
+    expect(page.get_by_text("You picked 3.")).to_be_visible()
+
     assert output_errors(page) == []
     violations = run_axe(page)
     assert violations == [], run_axe.format(violations)
