@@ -472,3 +472,26 @@ def test_identifiers_confirmed_on_pubmed_records():
     for sid, (doi, pmid) in expected.items():
         assert (refs[sid]["doi"], refs[sid]["pmid"], refs[sid]["url"]) == (doi, pmid, ""), sid
     assert refs["kaufman2006"]["citation"].startswith("Kaufman DW, Kelly JP, Issaragrisil S, Laporte JR")
+
+
+def test_caveats_a_learner_needs_are_in_the_notes():
+    # RACE's 41% control arm looks low next to the usual 60-70%: the note must say why.
+    race = arm("race_hatg_csa", 6, "overall")["notes"]
+    assert "60-70%" in race and "time point" in race and "complete response at 3 months" in race
+    # The children's trial helped severe (89% vs 57%) but not very severe (52% vs 50%) AA.
+    for arm_id in ("children2023_hatg_csa", "children2023_hatg_csa_epag"):
+        notes = arm(arm_id, 4, "overall")["notes"]
+        assert "89% with vs 57%" in notes and "52% vs 50%" in notes, arm_id
+    # The reticulocyte spread (20 manual / 50 / 60 automated) is shown as rows, not only described.
+    thr = by_key("thresholds", "threshold_id")
+    retic = {float(r["value"]) for r in thr.values() if r["measure"] == "reticulocytes"}
+    assert {20.0, 50.0, 60.0} <= retic
+    assert thr["retic_severe_ash2010"]["used_by"] == "teaching"
+    # The textbook ranges read only in a third-party excerpt are flagged on every row.
+    for r in rows("reference_ranges"):
+        if r["source_id"] == "goodman2023":
+            assert "Unverified" in r["notes"], r["range_id"]
+    # Both no-sibling pathway twins carry the RACE age and paediatric caveat.
+    path = by_key("treatment_pathway", "step_id")
+    for step in ("severe_no_sibling_young", "very_severe_no_sibling_young"):
+        assert "15 y and over" in path[step]["notes"] and "children" in path[step]["notes"], step
