@@ -1,0 +1,22 @@
+# Developer commands for hemaedu. Run from the repository root; PYTHON must be an
+# environment with the project and its `lite` extra installed (pip install -e ".[lite]").
+#
+#   make lite          JupyterLite site of the lessons -> _site/lite (publish this folder)
+#   make lite-offline  the same site serving the Pyodide core itself -> _site/lite-offline
+#                      (used by tests/test_lite.py; needs npm for the pinned pyodide package)
+
+PYTHON ?= python
+NPM ?= npm
+
+.PHONY: lite lite-offline
+
+lite:
+	$(PYTHON) lite/build.py
+
+lite-offline: tests/lite_offline/node_modules/pyodide/package.json
+	$(PYTHON) lite/build.py --offline --contents notebooks --contents tests/lite_offline/check_offline.ipynb
+
+# The Pyodide core pinned in tests/lite_offline/package-lock.json (reinstalled when the lock changes).
+tests/lite_offline/node_modules/pyodide/package.json: tests/lite_offline/package-lock.json
+	$(NPM) ci --prefix tests/lite_offline
+	touch $@
