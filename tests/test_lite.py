@@ -1,0 +1,444 @@
+"""The serverless classroom: the JupyterLite build of the lessons (lite/build.py).
+
+Two sites are built once per session into a temporary folder:
+
+* the normal site (``make lite``): contents are checked here without a browser,
+  including that every dependency of hemaedu resolves from the site's own
+  wheels or from the Pyodide distribution, never from PyPI;
+* the offline variant (``make lite-offline``), which serves the npm ``pyodide``
+  core itself: a notebook is run in Chromium with every outside request
+  blocked, installing hemaedu from the local wheel and grading a vignette.
+
+The browser test needs /usr/bin/chromium and ``npm ci --prefix tests/lite_offline``;
+without them it is skipped locally and fails under CI (CI set, and not "false" or "0").
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import http.server
+import importlib.util
+import json
+import os
+import re
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import zipfile
+from email.parser import Parser
+from pathlib import Path
+
+import pytest
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+OFFLINE_DIR = ROOT / "tests" / "lite_offline"
+CHECK_NOTEBOOK = OFFLINE_DIR / "check_offline.ipynb"
+
+pytestmark = pytest.mark.slow
+
+
+def _load_build_module():
+    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "lite" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+lite_build = _load_build_module()
+NPM_PYODIDE = lite_build.NPM_PYODIDE
+
+
+def require(ok: bool, what: str) -> None:
+    """Skip with a how-to when a tool is missing locally; fail when CI should have it."""
+    if ok:
+        return
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{what} (required when CI is set)")
+    pytest.skip(what)
+
+
+def require_npm_pyodide() -> None:
+    require(
+        (NPM_PYODIDE / "package.json").is_file(),
+        f"npm package pyodide missing at {NPM_PYODIDE}: run `npm ci --prefix tests/lite_offline`",
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def lite_config(site: Path) -> dict:
+    return json.loads((site / "jupyter-lite.json").read_text(encoding="utf-8"))["jupyter-config-data"]
+
+
+def kernel_settings(site: Path) -> dict:
+    return lite_config(site)["litePluginSettings"][lite_build.KERNEL_PLUGIN]
+
+
+def lessons() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def build_site(out: Path, *args: str) -> Path:
+    started = time.monotonic()
+    subprocess.run(
+        [sys.executable, str(ROOT / "lite" / "build.py"), "--output-dir", str(out), *args],
+        cwd=ROOT,
+        check=True,
+    )
+    print(f"built {out} in {time.monotonic() - started:.1f} s")
+    return out
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The normal site, exactly as ``make lite`` builds it."""
+    return build_site(tmp_path_factory.mktemp("lite") / "site")
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory) -> Path:
+    """The offline variant, with the check notebook added to the lessons."""
+    require_npm_pyodide()
+    out = tmp_path_factory.mktemp("lite-offline") / "site"
+    return build_site(
+        out, "--offline", "--contents", str(ROOT / "notebooks"), "--contents", str(CHECK_NOTEBOOK)
+    )
+
+
+@pytest.fixture(scope="session")
+def pyodide_lock() -> dict:
+    """pyodide-lock.json of the Pyodide version the kernel loads from the CDN."""
+    require_npm_pyodide()
+    meta = json.loads((NPM_PYODIDE / "package.json").read_text(encoding="utf-8"))
+    assert meta["version"] == lite_build.pyodide_version(), "tests/lite_offline pins another Pyodide than the kernel"
+    lock = json.loads((NPM_PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
+    return {canonicalize_name(k): v for k, v in lock["packages"].items()}
+
+
+# ----------------------------------------------------------------------------- contents
+
+
+def test_every_lesson_is_in_the_site(site):
+    found = lessons()
+    assert found, "no lessons in notebooks/: nothing to publish"
+    index = json.loads((site / "api" / "contents" / "all.json").read_text(encoding="utf-8"))
+    listed = {item["name"] for item in index["content"]}
+    for lesson in found:
+        assert (site / "files" / lesson.name).read_bytes() == lesson.read_bytes(), lesson.name
+        assert lesson.name in listed, f"{lesson.name} missing from the contents index"
+
+
+@pytest.mark.parametrize("lesson", lessons(), ids=lambda p: p.stem)
+def test_lesson_runs_unchanged_in_the_browser_kernel(lesson):
+    """The language tag picks the Pyodide kernel (named "python", not "python3")
+    without a dialog, and the first code cell installs hemaedu only under Pyodide."""
+    nb = json.loads(lesson.read_text(encoding="utf-8"))
+    language = nb["metadata"].get("kernelspec", {}).get("language") or nb["metadata"].get("language_info", {}).get(
+        "name"
+    )
+    assert language == "python"
+    first = "".join(next(c for c in nb["cells"] if c["cell_type"] == "code")["source"])
+    assert 'sys.platform == "emscripten"' in first
+    assert re.search(r"await piplite\.install\(\[\s*\"hemaedu\"", first), first
+
+
+def test_hemaedu_wheel_is_served_with_its_data(site):
+    index = json.loads((site / "pypi" / "all.json").read_text(encoding="utf-8"))
+    (release,) = [files[0] for files in index["hemaedu"]["releases"].values()]
+    wheel = site / "pypi" / release["filename"]
+    assert release["digests"]["sha256"] == sha256(wheel)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    csvs = sorted(p.name for p in (ROOT / "data").glob("*.csv"))
+    assert csvs, "no tables in data/"
+    missing = [n for n in csvs if f"hemaedu/data/{n}" not in names]
+    assert not missing, f"tables not inside the wheel: {missing}"
+    if (ROOT / "data" / "datapackage.json").exists():
+        assert "hemaedu/data/datapackage.json" in names
+    # The kernel is told to look in this index first (the sha pins this very file).
+    urls = kernel_settings(site)["pipliteUrls"]
+    assert urls[0] == f"./pypi/all.json?sha256={sha256(site / 'pypi' / 'all.json')}"
+
+
+def test_hemaedu_wheel_installs_and_reads_its_data(site, tmp_path):
+    """Installed from the site's wheel, away from the checkout, hemaedu finds its
+    tables inside the package and its rules import without pandas."""
+    (wheel,) = (site / "pypi").glob("hemaedu-*.whl")
+    target = tmp_path / "target"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+    )
+    code = f"""
+import sys
+sys.path.insert(0, {str(target)!r})
+import importlib.resources
+import hemaedu
+assert hemaedu.__file__.startswith({str(target)!r}), hemaedu.__file__
+assert "pandas" not in sys.modules and "numpy" not in sys.modules
+print(hemaedu.severity(anc=0.1, platelets=10, reticulocytes=15, cellularity=10))
+shipped = sorted(p.name for p in importlib.resources.files("hemaedu").joinpath("data").iterdir())
+print(",".join(n for n in shipped if n.endswith(".csv")))
+"""
+    out = subprocess.run([sys.executable, "-I", "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    grade, shipped = out.stdout.strip().splitlines()
+    assert grade == "very severe"
+    assert shipped.split(",") == sorted(p.name for p in (ROOT / "data").glob("*.csv"))
+
+
+def _emscripten_env() -> dict[str, str]:
+    env = default_environment()
+    python = lite_build.pyodide_python()
+    env.update(
+        sys_platform="emscripten",
+        platform_system="Emscripten",
+        os_name="posix",
+        platform_machine="wasm32",
+        python_version=python,
+        python_full_version=f"{python}.0",
+        implementation_name="cpython",
+        platform_python_implementation="CPython",
+    )
+    return env
+
+
+def _wheel_requirements(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as zf:
+        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        return Parser().parsestr(zf.read(meta).decode()).get_all("Requires-Dist") or []
+
+
+def test_dependencies_resolve_from_site_or_pyodide(site, pyodide_lock):
+    """What ``await piplite.install(["hemaedu"])`` installs in the browser: every
+    dependency must come from the site's wheels or the Pyodide distribution
+    (micropip tries the lockfile first, then piplite's indexes), never PyPI.
+    nbformat is added because plotly refuses to show a figure without it."""
+    env = _emscripten_env()
+    indexes = [site / "pypi" / "all.json", *site.glob("extensions/**/pypi/all.json")]
+    local: dict[str, list[tuple[Version, Path]]] = {}
+    for index in indexes:
+        for name, project in json.loads(index.read_text(encoding="utf-8")).items():
+            for version, files in project["releases"].items():
+                local.setdefault(canonicalize_name(name), []).append((Version(version), index.parent / files[0]["url"]))
+
+    sources: dict[str, str] = {}
+    todo = [Requirement("hemaedu"), Requirement("nbformat")]
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in sources or (req.marker and not req.marker.evaluate({**env, "extra": ""})):
+            continue
+        locked = pyodide_lock.get(name)
+        if locked and req.specifier.contains(locked["version"], prereleases=True):
+            sources[name] = f"pyodide {locked['version']}"
+            todo += [Requirement(d) for d in locked["depends"]]
+            continue
+        candidates = sorted((v, w) for v, w in local.get(name, []) if req.specifier.contains(v, prereleases=True))
+        assert candidates, f"{req} is neither in Pyodide {lite_build.pyodide_version()} nor among the site's wheels"
+        version, wheel = candidates[-1]
+        assert wheel.is_file(), wheel
+        sources[name] = f"site {version}"
+        todo += [Requirement(r) for r in _wheel_requirements(wheel)]
+
+    print(json.dumps(sources, indent=1, sort_keys=True))
+    assert sources["hemaedu"].startswith("site")
+    for name in ("anywidget", "ipywidgets", "plotly", "jupyterlab-widgets", "nbformat"):
+        assert sources[name].startswith("site"), (name, sources[name])
+    for name in ("pandas", "numpy"):
+        assert sources[name].startswith("pyodide"), (name, sources[name])
+
+
+# --------------------------------------------------------------------------- extensions
+
+
+def test_widget_and_plotly_extensions_are_present(site):
+    extensions = {e["name"]: e for e in lite_config(site)["federated_extensions"]}
+    # Exactly the needed ones: e.g. a Voila preview button would not work in the browser.
+    assert set(extensions) == set(lite_build.EXTENSIONS)
+    for name, ext in extensions.items():
+        assert (site / "extensions" / name / ext["load"]).is_file(), name
+
+    def ext_version(name: str) -> str:
+        return json.loads((site / "extensions" / name / "package.json").read_text(encoding="utf-8"))["version"]
+
+    def wheel_version(dist: str) -> str:
+        (wheel,) = (site / "pypi").glob(f"{dist}-*.whl")
+        return wheel.name.split("-")[1]
+
+    # The browser half and the kernel half of each widget library must match.
+    assert ext_version("anywidget") == wheel_version("anywidget")
+    assert ext_version("jupyterlab-plotly") == wheel_version("plotly")
+    (widgets_wheel,) = (site / "pypi").glob("jupyterlab_widgets-*.whl")
+    with zipfile.ZipFile(widgets_wheel) as zf:
+        pkg = next(n for n in zf.namelist() if n.endswith("@jupyter-widgets/jupyterlab-manager/package.json"))
+        assert json.loads(zf.read(pkg))["version"] == ext_version("@jupyter-widgets/jupyterlab-manager")
+
+
+def test_no_source_maps_and_a_lean_site(site):
+    maps = [str(p.relative_to(site)) for p in site.rglob("*.map")]
+    assert not maps, f"source maps shipped: {maps[:5]}"
+    size_mb = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+    print(f"site size {size_mb:.1f} MB")
+    assert size_mb < 50, f"site grew to {size_mb:.0f} MB"
+
+
+def test_online_site_takes_the_runtime_from_pyodides_cdn(site):
+    """The README promise: the runtime itself comes from Pyodide's CDN, at the
+    version the kernel was built for (the kernel's default pyodideUrl)."""
+    assert "pyodideUrl" not in kernel_settings(site)
+    assert not (site / "static" / "pyodide").exists()
+    schema = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static" / "schema"
+    default = json.loads((schema / "kernel.v0.schema.json").read_text(encoding="utf-8"))["properties"]["pyodideUrl"]
+    assert default["default"] == f"https://cdn.jsdelivr.net/pyodide/v{lite_build.pyodide_version()}/full/pyodide.mjs"
+    assert kernel_settings(site)["disablePyPIFallback"] is False
+
+
+# ------------------------------------------------------------------------------ offline
+
+
+def test_offline_site_is_self_contained(offline_site):
+    settings = kernel_settings(offline_site)
+    assert settings["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
+    assert settings["disablePyPIFallback"] is True
+    pyodide = offline_site / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
+    assert {"micropip", "ipython", "jedi"} <= set(lock["packages"])
+    for name, entry in lock["packages"].items():
+        assert not re.match(r"^[a-z]+://", entry["file_name"]), name
+        assert sha256(pyodide / entry["file_name"]) == entry["sha256"], name
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):  # the browser closed early
+            pass
+
+
+class _RefusingProxy(socketserver.StreamRequestHandler):
+    """Chromium's proxy: records the first line of every request and refuses it."""
+
+    def handle(self):
+        line = self.rfile.readline(65536).decode("latin-1").strip()
+        if line:
+            self.server.seen.append(line)
+        self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+def _serve(server: socketserver.BaseServer):
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+#: Chromium's own background services (updates, sign-in, autofill) still call home
+#: in headless mode; they go to the refusing proxy and are not the site's doing.
+BROWSER_OWN = re.compile(r"(^|\.)(google\.com|googleapis\.com|gvt1\.com)$")
+
+
+def _proxied_host(request_line: str) -> str:
+    """Host of "CONNECT host:443 HTTP/1.1" or "GET http://host/path HTTP/1.1"."""
+    target = request_line.split()[1]
+    if "://" in target:
+        return urllib.parse.urlparse(target).hostname or ""
+    return target.rsplit(":", 1)[0]
+
+
+@pytest.mark.browser
+def test_offline_notebook_grades_a_vignette_with_no_network(offline_site):
+    require(CHROMIUM.exists(), f"{CHROMIUM} missing: install it with `apt-get install chromium`")
+    from playwright.sync_api import sync_playwright
+
+    site_server = _serve(
+        http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(offline_site)))
+    )
+    proxy = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _RefusingProxy)
+    proxy.daemon_threads = True
+    proxy.seen = []
+    _serve(proxy)
+    port = site_server.server_address[1]
+    blocked: list[str] = []  # outside requests the page or its workers tried (aborted)
+    errors: list[str] = []  # site files that failed to load
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    # Belt and braces: whatever escapes page.route (loopback is never proxied).
+                    f"--proxy-server=http://127.0.0.1:{proxy.server_address[1]}",
+                ],
+            )
+            context = browser.new_context()
+
+            def only_local(route):
+                if urllib.parse.urlparse(route.request.url).hostname == "127.0.0.1":
+                    route.continue_()
+                else:
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_local)
+            page = context.new_page()
+            # /api/contents/... 404s are the kernel's file system probing for
+            # folders the site does not index: expected and harmless.
+            page.on(
+                "response",
+                lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "/api/contents/" not in r.url else None,
+            )
+            page.goto(f"http://127.0.0.1:{port}/lab/index.html?path={CHECK_NOTEBOOK.name}")
+            page.wait_for_function(
+                """() => {
+                    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+                    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+                    return k && k.status === 'idle';
+                }""",
+                timeout=240_000,
+            )
+            page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.wait_for_function(
+                """() => document.body.innerText.includes('WIDGETS DONE')
+                    || document.querySelector('[data-mime-type="application/vnd.jupyter.stderr"]')""",
+                timeout=240_000,
+            )
+            page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+            text = page.inner_text(".jp-Notebook")
+            sliders = page.locator(".widget-slider").count()
+            badges = page.locator(".hemaedu-badge").all_inner_texts()
+            browser.close()
+    finally:
+        site_server.shutdown()
+        proxy.shutdown()
+
+    assert "Traceback" not in text and "Error" not in text, text
+    assert "platform: emscripten" in text
+    assert "severity: very severe" in text
+    assert "cytopenias: anemia, leukopenia, neutropenia, thrombocytopenia" in text
+    assert "pandas imported: False" in text
+    assert re.search(r"hemaedu from: /lib/python3\.\d+/site-packages/hemaedu/__init__\.py", text), text
+    assert sliders == 1 and badges == ["anywidget drawn"], (sliders, badges)
+    assert not blocked, f"outside requests were needed: {blocked}"
+    escaped = [line for line in proxy.seen if not BROWSER_OWN.search(_proxied_host(line))]
+    assert not escaped, f"outside requests reached the proxy: {escaped}"
+    assert not errors, f"site files failed to load: {errors}"
