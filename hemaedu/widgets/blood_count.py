@@ -271,8 +271,10 @@ _NEUTROPENIA_BANDS = (
     ("neutropenia_anc", "mild neutropenia"),
 )
 _BLEEDING_BANDS = (
-    ("platelets_bleeding_serious", "highest risk of serious spontaneous bleeding"),
-    ("platelets_bleeding_spontaneous", "spontaneous bleeding becomes likely"),
+    ("platelets_bleeding_life_threatening", "risk of severe, possibly life-threatening spontaneous bleeding"),
+    ("platelets_bleeding_serious", "spontaneous bleeding can occur"),
+    # Sources disagree on where spontaneous bleeding starts (MSD 20, StatPearls 10).
+    ("platelets_bleeding_spontaneous", "spontaneous bleeding possible by one source's cut-off (others put it lower)"),
     ("platelets_bleeding_trauma", "bleeding with injury or surgery"),
 )
 
@@ -567,7 +569,7 @@ def _details_html(r: BloodCountResult, values: Mapping[str, float], sex: str, hb
             f"<li><strong>Platelets: {_e(r.bleeding_band)}.</strong> Bruising, pinpoint skin bleeds (petechiae), "
             "nose and gum bleeding; the lower the count, the more bleeding can start without any injury "
             f"(bands: {_cut('platelets_bleeding_trauma', cu)}, {_cut('platelets_bleeding_spontaneous', cu)}, "
-            f"{_cut('platelets_bleeding_serious', cu)}).</li>"
+            f"{_cut('platelets_bleeding_serious', cu)}, {_cut('platelets_bleeding_life_threatening', cu)}).</li>"
         )
     elif "thrombocytopenia" in r.cytopenias:
         meaning.append(
