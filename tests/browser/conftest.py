@@ -452,14 +452,45 @@ def run_axe() -> Callable[..., list[dict[str, Any]]]:
     return _run_axe
 
 
+_CONTENT_HEIGHT_JS = """
+() => {
+  // Voila 0.5 and JupyterLab scroll inside a panel, not the document, so a
+  // "full page" screenshot would stop at the viewport: measure the tallest scroller.
+  let height = document.scrollingElement.scrollHeight;
+  for (const el of document.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight) {
+      height = Math.max(height, el.scrollHeight + el.getBoundingClientRect().top);
+    }
+  }
+  return Math.ceil(height);
+}
+"""
+
+
 @pytest.fixture
 def screenshot() -> Callable[..., Path]:
-    """``screenshot(page, name, full_page=True) -> Path`` saved to test-artifacts/screenshots/."""
+    """``screenshot(page, name, full_page=True) -> Path`` saved to test-artifacts/screenshots/.
+
+    ``full_page`` grows the viewport to the content's height for the shot (up to
+    16,000 px), because Voila and JupyterLab scroll inside a panel.
+    """
 
     def take(page: Any, name: str, full_page: bool = True) -> Path:
         path = ARTIFACTS / "screenshots" / f"{name}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(path), full_page=full_page)
+        viewport = page.viewport_size
+        if full_page and viewport:
+            height = min(int(page.evaluate(_CONTENT_HEIGHT_JS)), 16_000)
+            if height > viewport["height"]:
+                page.set_viewport_size({"width": viewport["width"], "height": height})
+                page.wait_for_timeout(300)  # let plotly and the panels relayout
+            try:
+                page.screenshot(path=str(path), full_page=True)
+            finally:
+                page.set_viewport_size(viewport)
+        else:
+            page.screenshot(path=str(path))
         return path
 
     return take
