@@ -409,11 +409,15 @@ class Slider(anywidget.AnyWidget):
     ) -> None:
         min_, max_, step_ = _finite("min", min), _finite("max", max), _finite("step", step)
         if not min_ < max_:
-            raise ControlValueError(f"Slider {description!r}: min must be below max, got min={min_!r}, max={max_!r}")
+            raise ControlValueError(
+                f"Slider {description!r}: min must be below max, got min={min_!r}, max={max_!r}"
+            )
         if not step_ > 0:
             raise ControlValueError(f"Slider {description!r}: step must be positive, got step={step_!r}")
         if not description.strip():
-            raise ControlValueError("Slider needs a non-empty description: it is the control's accessible name")
+            raise ControlValueError(
+                "Slider needs a non-empty description: it is the control's accessible name"
+            )
         _check_format(readout_format)
         # HasTraits.__init__ holds notifications while it assigns, so the value
         # is validated against the final range before the widget is opened.
@@ -456,14 +460,18 @@ class Slider(anywidget.AnyWidget):
     def _valid_min(self, proposal: traitlets.Bunch) -> float:
         lo = _finite("min", proposal["value"])
         if not lo < self.max:
-            raise ControlValueError(f"Slider {self.description!r}: min must be below max ({self.max!r}), got {lo!r}")
+            raise ControlValueError(
+                f"Slider {self.description!r}: min must be below max ({self.max!r}), got {lo!r}"
+            )
         return lo
 
     @traitlets.validate("max")
     def _valid_max(self, proposal: traitlets.Bunch) -> float:
         hi = _finite("max", proposal["value"])
         if not hi > self.min:
-            raise ControlValueError(f"Slider {self.description!r}: max must be above min ({self.min!r}), got {hi!r}")
+            raise ControlValueError(
+                f"Slider {self.description!r}: max must be above min ({self.min!r}), got {hi!r}"
+            )
         return hi
 
     @traitlets.validate("step")
@@ -626,7 +634,9 @@ class Choice(anywidget.AnyWidget):
             if candidate == value:
                 return i
         name = self.description if description is None else description
-        raise ControlValueError(f"Choice {name!r}: value {value!r} is not one of the options {self._values!r}")
+        raise ControlValueError(
+            f"Choice {name!r}: value {value!r} is not one of the options {self._values!r}"
+        )
 
     @property
     def options(self) -> list[tuple[str, Any]]:
