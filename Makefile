@@ -1,6 +1,9 @@
 # Developer commands for hemaedu. Run from the repository root; PYTHON must be an
 # environment with the project and its `lite` extra installed (pip install -e ".[lite]").
 #
+#   make html          every lesson executed and exported to offline HTML -> _site/html
+#   make bench         the performance benchmark (prints a table, writes JSON)
+#   make strip         strip notebook outputs (keeps nbval's pinned cells)
 #   make lite          JupyterLite site of the lessons -> _site/lite (publish this folder)
 #   make lite-offline  the same site serving the Pyodide core itself -> _site/lite-offline
 #                      (used by tests/test_lite.py; needs npm for the pinned pyodide package)
@@ -8,7 +11,16 @@
 PYTHON ?= python
 NPM ?= npm
 
-.PHONY: lite lite-offline
+.PHONY: html bench strip lite lite-offline
+
+html:
+	$(PYTHON) tools/export_html.py --output-dir _site/html
+
+bench:
+	$(PYTHON) benchmarks/run.py
+
+strip:
+	$(PYTHON) tools/strip_notebooks.py
 
 lite:
 	$(PYTHON) lite/build.py

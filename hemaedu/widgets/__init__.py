@@ -25,7 +25,22 @@ from IPython.display import Markdown
 
 from ..data import format_references
 
-__all__ = ["LessonApp", "Option", "SelfCheck", "references", "status_html"]
+__all__ = ["LESSON_APPS", "LessonApp", "Option", "SelfCheck", "references", "status_html"]
+
+#: Each lesson's main interactive app: its builder ("module:function") and the
+#: CSS class its container carries on the page. The browser tests and the
+#: benchmark drive the app's ``main_slider`` through these.
+LESSON_APPS: dict[str, dict[str, str]] = {
+    "01_pancytopenia": {"app": "hemaedu.widgets.blood_count:blood_count_explorer",
+                        "css": "hemaedu-app-blood-count"},
+    "02_causes": {"app": "hemaedu.widgets.causes:differential_explorer",
+                  "css": "hemaedu-app-differential"},
+    "03_regional_incidence": {"app": "hemaedu.widgets.incidence:expected_cases_calculator",
+                              "css": "hemaedu-app-incidence"},
+    "04_ist_response": {"app": "hemaedu.widgets.ist:cohort_simulator", "css": "hemaedu-app-ist"},
+    "05_diagnosis_and_treatment": {"app": "hemaedu.widgets.pathway:pathway_explorer",
+                                   "css": "hemaedu-app-pathway"},
+}
 
 
 def status_html(text: str) -> str:
