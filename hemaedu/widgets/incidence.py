@@ -406,11 +406,13 @@ class CasesCalculator(LessonApp):
     def update(self, change: Any = None) -> None:
         result = self.result()
         a = expected_cases_arrays(result)
-        with self.figure.batch_update():
-            bar = self.figure.data[0]
-            bar.x = a["x"]
-            bar.error_x.array, bar.error_x.arrayminus = a["plus"], a["minus"]
-            self.figure.layout.xaxis.range = expected_x_range(result)
+        # One combined restyle + relayout message: a third cheaper than setting
+        # the four properties one by one inside batch_update (benchmarks/run.py).
+        self.figure.plotly_update(
+            restyle_data={"x": [a["x"]], "error_x.array": [a["plus"]], "error_x.arrayminus": [a["minus"]]},
+            relayout_data={"xaxis.range": expected_x_range(result)},
+            trace_indexes=[0],
+        )
         study = "custom rate" if self.study.value == CUSTOM else self._labels[self.study.value].rsplit(":", 1)[0]
         self._set_summary(expected_text(result, rate=self.rate_slider.value, population=int(self.population.value),
                                         years=self.years_slider.value, study=study))
