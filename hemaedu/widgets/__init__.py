@@ -23,6 +23,7 @@ from typing import Any
 import ipywidgets as w
 from IPython.display import Markdown
 
+from ..controls import Choice
 from ..data import format_references
 
 __all__ = ["LESSON_APPS", "LessonApp", "Option", "SelfCheck", "references", "status_html"]
@@ -136,19 +137,19 @@ class SelfCheck:
             raise ValueError(f"question {question!r} needs exactly one correct option")
         self.question = question
         self.options = list(options)
-        self.choices = w.RadioButtons(
+        # The question is the radio group's legend, so a screen reader announces
+        # it with every option; nothing is selected until the learner chooses.
+        self.choices = Choice(
             options=[o.label for o in self.options],
             value=None,
-            description="Answer",
-            layout=w.Layout(width="max-content"),
+            allow_none=True,
+            description=f"Self-check: {question}",
         )
         self.check = w.Button(description="Check answer", tooltip="Check your answer")
         self.feedback = w.HTML()
         self.check.on_click(lambda _button: self._show_feedback())
-        self.widget = w.VBox(
-            [w.HTML(f"<p><strong>Self-check:</strong> {html.escape(question)}</p>"),
-             self.choices, self.check, self.feedback]
-        )
+        self.widget = w.VBox([self.choices, self.check, self.feedback])
+        self.widget.add_class("hemaedu-self-check")
 
     def _show_feedback(self) -> bool | None:
         chosen = next((o for o in self.options if o.label == self.choices.value), None)
