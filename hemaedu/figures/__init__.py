@@ -56,6 +56,14 @@ def base_layout(*, title: str, x_title: str, y_title: str, **extra: Any) -> dict
 
 
 def make_figure(data: list[Any], layout: dict[str, Any], *, widget: bool) -> go.Figure:
-    """Create a figure, or a FigureWidget whose layout is set at construction."""
-    cls = go.FigureWidget if widget else go.Figure
-    return cls(data=data, layout=layout)
+    """Create a figure, or a FigureWidget whose layout is set at construction.
+
+    The widget is :class:`hemaedu.figures._widget.FigureWidget`: a
+    ``go.FigureWidget`` that loads plotly's JavaScript once per page, so a
+    lesson with several live figures still updates them on a slow computer.
+    """
+    if widget:
+        from ._widget import FigureWidget
+
+        return FigureWidget(data=data, layout=layout)
+    return go.Figure(data=data, layout=layout)

@@ -1,0 +1,92 @@
+"""A plotly ``FigureWidget`` whose 5 MB JavaScript is evaluated once per page, not once per figure.
+
+Why: plotly 7's FigureWidget is an anywidget whose ES module is plotly's whole
+widget bundle (about 5 MB). anywidget imports every model's module on its own,
+so a page with three figures parses and runs plotly.js three times, and
+anywidget 0.11 gives each model only 2 seconds to load before it rejects it
+("[anywidget] Failed to initialize model."). A rejected model still draws its
+first state but ignores every later update from Python: the chart stops
+following the sliders. On a slow or busy computer (a school laptop, a shared
+Binder) one bundle already takes about 1.5 s, so the second and third figure of
+a lesson miss the limit; the browser tests saw exactly that in Voila.
+
+Here the figure's module is a small loader. The bundle still travels with each
+model (as the ``_hemaedu_bundle`` trait), but the loader imports it once per
+page, keyed by plotly's version, and every figure reuses that module. Each
+figure still gets its own plotly view model (the bundle's default export is a
+factory), so figures stay independent.
+
+>>> fig = FigureWidget(layout={"title": {"text": "T"}})
+>>> fig.layout.title.text, len(fig._hemaedu_bundle) > 1_000_000
+('T', True)
+>>> "globalThis" in fig._esm
+True
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import traitlets
+
+__all__ = ["FigureWidget"]
+
+_LOADER = r"""
+// One import of plotly's widget bundle per page and plotly version, shared by all figures.
+const CACHE_KEY = "__hemaeduPlotlyWidgetBundle";
+
+function bundle(model) {
+  const cache = (globalThis[CACHE_KEY] ??= new Map());
+  const key = model.get("_hemaedu_bundle_key");
+  let loading = cache.get(key);
+  if (!loading) {
+    const url = URL.createObjectURL(
+      new Blob([model.get("_hemaedu_bundle")], { type: "text/javascript" }));
+    loading = import(/* webpackIgnore: true */ url).finally(() => URL.revokeObjectURL(url));
+    // A failed import must not poison the page: the next figure tries again.
+    loading.catch(() => cache.delete(key));
+    cache.set(key, loading);
+  }
+  return loading;
+}
+
+// anywidget calls this factory once per model, like plotly's own default export.
+export default () => {
+  let figure;
+  return {
+    async initialize(context) {
+      const mod = await bundle(context.model);
+      figure = mod.default();
+      return figure.initialize(context);
+    },
+    render(context) {
+      return figure.render(context);
+    },
+  };
+};
+"""
+
+
+@cache
+def _bundle() -> str:
+    # The file plotly.basewidget.BaseFigureWidget._esm points to.
+    path = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+    if not path.is_file():
+        raise RuntimeError("plotly's widget bundle was not found; is plotly>=6 with anywidget installed?")
+    return path.read_text(encoding="utf-8")
+
+
+class FigureWidget(go.FigureWidget):
+    """``go.FigureWidget`` with a loader module that shares one plotly bundle per page."""
+
+    _esm = _LOADER
+    _hemaedu_bundle = traitlets.Unicode("").tag(sync=True)
+    _hemaedu_bundle_key = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._hemaedu_bundle_key = f"plotly-{plotly.__version__}"
+        self._hemaedu_bundle = _bundle()
