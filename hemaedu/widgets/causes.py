@@ -259,9 +259,11 @@ def causes_table_html(rows: list[dict[str, Any]]) -> str:
     )
     return (
         f'<p><strong>Colour key (mechanism):</strong> {key}</p>'
-        f'<div style="max-height:22em;overflow:auto"><table class="hemaedu-table">'
-        f"<caption>Selected causes ({len(rows)})</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></div>"
+        + _scroll_box(
+            f"Selected causes ({len(rows)})",
+            f'<table class="hemaedu-table"><caption>Selected causes ({len(rows)})</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+        )
     )
 
 
@@ -433,6 +435,22 @@ def compute_differential(cellularity: float, differential: pd.DataFrame | None =
     return DifferentialView(float(cellularity), band, consistent, fits, less, summary)
 
 
+def _scroll_box(label: str, content: str) -> str:
+    """A scrollable box keyboard users can reach: Tab focuses it, arrow keys scroll it.
+
+    A scrolling ``div`` is not focusable by default, so without ``tabindex`` a
+    keyboard user cannot scroll it (axe rule ``scrollable-region-focusable``);
+    the role and label tell a screen reader what the focused box holds.
+
+    >>> _scroll_box("Causes", "<table></table>")
+    '<div role="region" tabindex="0" aria-label="Causes (scrollable table)" ...'
+    """
+    return (
+        f'<div role="region" tabindex="0" aria-label="{html.escape(label)} (scrollable table)" '
+        f'class="hemaedu-scroll" style="max-height:22em;overflow:auto">{content}</div>'
+    )
+
+
 def differential_table_html(view: DifferentialView, differential: pd.DataFrame) -> str:
     """The conditions that fit, with their clues and key tests, as an HTML table."""
     rows = [r for r, ok in zip(_records(differential), view.consistent) if ok]
@@ -444,10 +462,13 @@ def differential_table_html(view: DifferentialView, differential: pd.DataFrame) 
     )
     others = ", ".join(html.escape(n) for n in view.less_likely) or "none"
     return (
-        f'<div style="max-height:22em;overflow:auto"><table class="hemaedu-table">'
-        f"<caption>Look-alikes that fit a {html.escape(view.band)} marrow ({len(rows)})</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-        f"<p><strong>Less likely at this cellularity:</strong> {others}.</p>"
+        _scroll_box(
+            f"Look-alikes that fit a {view.band} marrow ({len(rows)})",
+            f'<table class="hemaedu-table">'
+            f"<caption>Look-alikes that fit a {html.escape(view.band)} marrow ({len(rows)})</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
+        )
+        + f"<p><strong>Less likely at this cellularity:</strong> {others}.</p>"
     )
 
 
