@@ -10,6 +10,11 @@ following the sliders. On a slow or busy computer (a school laptop, a shared
 Binder) one bundle already takes about 1.5 s, so the second and third figure of
 a lesson miss the limit; the browser tests saw exactly that in Voila.
 
+A second problem has the same root: plotly's widget view sizes its figure on
+Lumino messages, which an anywidget view never receives, so every live figure
+stayed 700 px wide and text beyond that width was cut off. The loader resizes
+the figure whenever its element changes size.
+
 Here the figure's module is a small loader. The bundle still travels with each
 model (as the ``_hemaedu_bundle`` trait), but the loader imports it once per
 page, keyed by plotly's version, and every figure reuses that module. Each
@@ -19,8 +24,8 @@ factory), so figures stay independent.
 >>> fig = FigureWidget(layout={"title": {"text": "T"}})
 >>> fig.layout.title.text, len(fig._hemaedu_bundle) > 1_000_000
 ('T', True)
->>> "globalThis" in fig._esm
-True
+>>> "globalThis" in fig._esm, fig._config["responsive"]
+(True, True)
 """
 
 from __future__ import annotations
@@ -63,7 +68,19 @@ export default () => {
       return figure.initialize(context);
     },
     render(context) {
-      return figure.render(context);
+      const cleanup = figure.render(context);
+      // plotly's view draws before its element is in the page, so plotly.js
+      // falls back to a 700 px wide figure; its own resize handling listens for
+      // Lumino messages that an anywidget view never receives. Resize whenever
+      // the element's box changes (plotly.js installs _responsiveChartHandler
+      // because the figure's config has responsive: true).
+      const el = context.el;
+      const observer = new ResizeObserver(() => el._responsiveChartHandler?.());
+      observer.observe(el);
+      return () => {
+        observer.disconnect();
+        if (typeof cleanup === "function") cleanup();
+      };
     },
   };
 };
@@ -90,3 +107,6 @@ class FigureWidget(go.FigureWidget):
         super().__init__(*args, **kwargs)
         self._hemaedu_bundle_key = f"plotly-{plotly.__version__}"
         self._hemaedu_bundle = _bundle()
+        # Follow the width of the page (see the loader's render): a projector, a
+        # laptop and a narrow window each get a figure that fits.
+        self._config = {**self._config, "responsive": True}
