@@ -216,7 +216,8 @@ _MEASURE_KEY_TO_PLOT = """
 async ([appClass, timeoutMs]) => {
   const app = document.querySelector('.' + appClass);
   const plot = app.querySelector('.js-plotly-plot');
-  const slider = app.querySelector('input[type=range]');
+  // The slider _press_and_time marked (the app's main_slider), else the app's first.
+  const slider = app.querySelector('input[data-hemaedu-bench]') || app.querySelector('input[type=range]');
   const before = JSON.stringify(plot.data.map(t => [t.x, t.y]));
   slider.focus();
   return await new Promise((resolve) => {
@@ -235,30 +236,50 @@ async ([appClass, timeoutMs]) => {
 """
 
 
-def _press_and_time(page: Any, app_class: str, key: str, timeout_ms: int = 5000) -> float | None:
-    """Time from a key press on the app's slider to its plotted data changing (ms)."""
+def _press_and_time(page: Any, app_class: str, key: str, timeout_ms: int = 5000,
+                    slider_label: str | None = None) -> float | None:
+    """Time from a key press on the app's slider to its plotted data changing (ms).
+
+    ``slider_label`` (the accessible name of the app's ``main_slider``) picks the
+    slider; without it the app's first slider is pressed, which need not move the
+    plot (lesson 03's first slider moves the rate by 0.01, below the plot's rounding).
+    """
+    sliders = page.locator(f".{app_class}")
+    slider = (sliders.get_by_role("slider", name=slider_label, exact=True) if slider_label
+              else sliders.locator("input[type=range]")).first
+    slider.evaluate("el => { document.querySelectorAll('[data-hemaedu-bench]')"
+                    ".forEach(o => delete o.dataset.hemaeduBench); el.dataset.hemaeduBench = 'main'; }")
     handle = page.evaluate_handle(
         "([c, t]) => { window.__hemaeduReady = false; window.__hemaeduResult = (%s)([c, t]); }"
         % _MEASURE_KEY_TO_PLOT.strip(), [app_class, timeout_ms])
     handle.dispose()
     page.wait_for_function("window.__hemaeduReady === true")
-    page.locator(f".{app_class} input[type=range]").first.press(key)
+    slider.press(key)
     return page.evaluate("window.__hemaeduResult")
 
 
 def _wait_interactive(page: Any, app_class: str, timeout_ms: int = 60000) -> None:
+    """Wait until the app's slider and figure are shown and Voila has run every cell.
+
+    Until the last cell has run the kernel is busy, so a key press would wait
+    behind the remaining cells: the app only looks interactive.
+    """
+    import servers
+
+    servers.wait_for_voila(page, timeout=timeout_ms)
     page.wait_for_selector(f".{app_class} input[type=range]", timeout=timeout_ms)
     page.wait_for_function(
         "c => { const p = document.querySelector('.' + c + ' .js-plotly-plot');"
         " return p && p.data && p.data.length > 0; }", arg=app_class, timeout=timeout_ms)
 
 
-def _kernel_memory_mb(server_pid: int) -> list[float]:
+def _kernel_memory_mb(server_pid: int) -> dict[int, float]:
+    """Resident memory (MiB) of each kernel the server started, by process id."""
     import psutil
 
     server = psutil.Process(server_pid)
-    return [child.memory_info().rss / 2**20 for child in server.children(recursive=True)
-            if "ipykernel" in " ".join(child.cmdline())]
+    return {child.pid: child.memory_info().rss / 2**20 for child in server.children(recursive=True)
+            if "ipykernel" in " ".join(child.cmdline())}
 
 
 def bench_browser(lessons: dict[str, Any], presses: int, capacity_levels: list[int]) -> list[Row]:
@@ -266,6 +287,8 @@ def bench_browser(lessons: dict[str, Any], presses: int, capacity_levels: list[i
 
     rows: list[Row] = []
     with servers.voila_server() as voila, servers.chromium() as browser:
+        # The accessible name of each app's main slider, the control the presses move.
+        labels = {lesson: _load_app(spec["app"]).main_slider.description for lesson, spec in lessons.items()}
         for lesson, spec in lessons.items():
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
@@ -276,7 +299,8 @@ def bench_browser(lessons: dict[str, Any], presses: int, capacity_levels: list[i
             rows.append(Row("time to interactive in Voila", lesson, tti, None, "s", "< 8 s", tti < 8))
             latencies = []
             for i in range(presses):
-                latency = _press_and_time(page, spec["css"], "ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                latency = _press_and_time(page, spec["css"], "ArrowRight" if i % 2 == 0 else "ArrowLeft",
+                                          slider_label=labels[lesson])
                 if latency is not None:
                     latencies.append(latency)
             if latencies:
@@ -291,6 +315,9 @@ def bench_browser(lessons: dict[str, Any], presses: int, capacity_levels: list[i
 
         lesson, spec = next(iter(lessons.items()))
         for n in capacity_levels:
+            # Voila does not always shut a kernel down when its page closes, so count
+            # only the kernels started for this level's students.
+            earlier_kernels = set(_kernel_memory_mb(voila.pid))
             contexts = [browser.new_context() for _ in range(n)]
             pages = [c.new_page() for c in contexts]
             for page in pages:
@@ -300,10 +327,11 @@ def bench_browser(lessons: dict[str, Any], presses: int, capacity_levels: list[i
             latencies = []
             for round_ in range(max(3, presses // 4)):
                 for page in pages:
-                    latency = _press_and_time(page, spec["css"], "ArrowRight" if round_ % 2 == 0 else "ArrowLeft")
+                    latency = _press_and_time(page, spec["css"], "ArrowRight" if round_ % 2 == 0 else "ArrowLeft",
+                                              slider_label=labels[lesson])
                     if latency is not None:
                         latencies.append(latency)
-            memory = _kernel_memory_mb(voila.pid)
+            memory = [mib for pid, mib in _kernel_memory_mb(voila.pid).items() if pid not in earlier_kernels]
             median, p95 = summarize(latencies) if latencies else (None, None)
             per_kernel = statistics.median(memory) if memory else None
             rows.append(Row(f"capacity: {n} concurrent students", lesson, median, p95, "ms",
