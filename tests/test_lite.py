@@ -360,9 +360,9 @@ def _proxied_host(request_line: str) -> str:
 
 
 @pytest.mark.browser
-def test_offline_notebook_grades_a_vignette_with_no_network(offline_site):
+def test_offline_notebook_grades_a_vignette_with_no_network(offline_site, request):
     require(CHROMIUM.exists(), f"{CHROMIUM} missing: install it with `apt-get install chromium`")
-    from playwright.sync_api import sync_playwright
+    pw = request.getfixturevalue("playwright_driver")  # the session's one driver (tests/conftest.py)
 
     site_server = _serve(
         http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(offline_site)))
@@ -375,21 +375,21 @@ def test_offline_notebook_grades_a_vignette_with_no_network(offline_site):
     blocked: list[str] = []  # outside requests the page or its workers tried (aborted)
     errors: list[str] = []  # site files that failed to load
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    # Belt and braces: whatever escapes page.route (loopback is never proxied).
-                    f"--proxy-server=http://127.0.0.1:{proxy.server_address[1]}",
-                ],
-            )
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                # Belt and braces: whatever escapes page.route (loopback is never proxied).
+                f"--proxy-server=http://127.0.0.1:{proxy.server_address[1]}",
+            ],
+        )
+        try:
             context = browser.new_context()
 
             def only_local(route):
@@ -426,6 +426,7 @@ def test_offline_notebook_grades_a_vignette_with_no_network(offline_site):
             text = page.inner_text(".jp-Notebook")
             sliders = page.locator(".widget-slider").count()
             badges = page.locator(".hemaedu-badge").all_inner_texts()
+        finally:
             browser.close()
     finally:
         site_server.shutdown()

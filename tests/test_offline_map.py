@@ -88,18 +88,17 @@ def test_wheel_contains_the_outlines(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(request):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing in CI; install it with `apt-get install chromium`")
         pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (`apt-get install chromium`) to run this test")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    # The session's one Playwright driver (tests/conftest.py): the sync API cannot run twice at once.
+    b = request.getfixturevalue("playwright_driver").chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    try:
+        yield b
+    finally:
+        b.close()
 
 
 def _open_offline(browser, path: Path) -> tuple[object, list[str]]:

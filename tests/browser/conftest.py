@@ -148,10 +148,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[Any]:
+def chromium(playwright_driver: Any) -> Iterator[Any]:
     """Debian's Chromium driven by Playwright, one instance for the whole session."""
     _require_browser_stack()
-    with start_chromium() as browser:
+    with start_chromium(playwright_driver) as browser:
         yield browser
 
 

@@ -300,14 +300,18 @@ def lab_server(root: Path, *, home: Path | None = None) -> Iterator[Lab]:
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[Any]:
+def chromium(playwright: Any = None) -> Iterator[Any]:
     """Debian's Chromium (``/usr/bin/chromium``) driven by Playwright: a ``Browser``.
 
     Never Playwright's own download: ``executable_path`` points at the system build.
+    Pass a running ``playwright`` (from ``sync_playwright().start()``) when one is
+    already active in this thread: the sync API cannot be started twice at once.
     """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    with contextlib.ExitStack() as stack:
+        if playwright is None:
+            playwright = stack.enter_context(sync_playwright())
         # launch() runs Chromium with a fresh temporary --user-data-dir of
         # Playwright's own (removed at close); callers open a context per page.
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

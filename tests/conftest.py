@@ -1,0 +1,24 @@
+"""Shared fixtures for the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Any]:
+    """The session's one Playwright driver.
+
+    Playwright's sync API cannot be started while another instance is running in
+    the same thread, so every browser test (tests/browser, the offline map, the
+    JupyterLite site) launches its Chromium from this one driver.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    driver = sync_api.sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()
