@@ -75,10 +75,16 @@ export default () => {
       // the element's box changes (plotly.js installs _responsiveChartHandler
       // because the figure's config has responsive: true).
       const el = context.el;
-      const observer = new ResizeObserver(() => el._responsiveChartHandler?.());
+      const resize = () => el._responsiveChartHandler?.();
+      const observer = new ResizeObserver(resize);
       observer.observe(el);
+      // The first draw may end after the element got its size (JupyterLab
+      // attaches it later than Voila): resize once more when plotly is done.
+      const drawn = (event) => { if (event.detail?.element === el) resize(); };
+      document.addEventListener("plotlywidget-after-render", drawn);
       return () => {
         observer.disconnect();
+        document.removeEventListener("plotlywidget-after-render", drawn);
         if (typeof cleanup === "function") cleanup();
       };
     },
@@ -100,13 +106,23 @@ class FigureWidget(go.FigureWidget):
     """``go.FigureWidget`` with a loader module that shares one plotly bundle per page."""
 
     _esm = _LOADER
-    _hemaedu_bundle = traitlets.Unicode("").tag(sync=True)
-    _hemaedu_bundle_key = traitlets.Unicode("").tag(sync=True)
+    _hemaedu_bundle = traitlets.Unicode().tag(sync=True)
+    _hemaedu_bundle_key = traitlets.Unicode().tag(sync=True)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._hemaedu_bundle_key = f"plotly-{plotly.__version__}"
-        self._hemaedu_bundle = _bundle()
+    # Defaults, not assignments in __init__: the widget opens its comm inside
+    # the parent constructor, and JupyterLab builds the model from that first
+    # state (a later update would arrive after the loader already ran).
+    @traitlets.default("_hemaedu_bundle")
+    def _default_bundle(self) -> str:
+        return _bundle()
+
+    @traitlets.default("_hemaedu_bundle_key")
+    def _default_bundle_key(self) -> str:
+        return f"plotly-{plotly.__version__}"
+
+    @traitlets.validate("_config")
+    def _responsive(self, proposal: traitlets.Bunch) -> dict[str, object]:
         # Follow the width of the page (see the loader's render): a projector, a
-        # laptop and a narrow window each get a figure that fits.
-        self._config = {**self._config, "responsive": True}
+        # laptop and a narrow window each get a figure that fits. A validator,
+        # because plotly assigns _config itself while it builds the figure.
+        return {**proposal["value"], "responsive": True}
