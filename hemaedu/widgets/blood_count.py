@@ -521,7 +521,7 @@ def _details_html(r: BloodCountResult, values: Mapping[str, float], sex: str, hb
         for a, b, v, m in rows
     )
     table = (
-        "<table class='hemaedu-table'><caption>Modified Camitta criteria for this blood count</caption>"
+        "<table class='hemaedu-table' style='border-spacing:1em 0.2em'><caption>Modified Camitta criteria for this blood count</caption>"
         "<thead><tr><th scope='col'>Criterion</th><th scope='col'>Cut-off</th><th scope='col'>Here</th>"
         f"<th scope='col'>Status</th></tr></thead><tbody>{body}</tbody></table>"
     )

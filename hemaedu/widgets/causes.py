@@ -261,7 +261,7 @@ def causes_table_html(rows: list[dict[str, Any]]) -> str:
         f'<p><strong>Colour key (mechanism):</strong> {key}</p>'
         + _scroll_box(
             f"Selected causes ({len(rows)})",
-            f'<table class="hemaedu-table"><caption>Selected causes ({len(rows)})</caption>'
+            f'<table class="hemaedu-table" style="border-spacing:1em 0.2em"><caption>Selected causes ({len(rows)})</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
         )
     )
@@ -464,7 +464,7 @@ def differential_table_html(view: DifferentialView, differential: pd.DataFrame) 
     return (
         _scroll_box(
             f"Look-alikes that fit a {view.band} marrow ({len(rows)})",
-            f'<table class="hemaedu-table">'
+            f'<table class="hemaedu-table" style="border-spacing:1em 0.2em">'
             f"<caption>Look-alikes that fit a {html.escape(view.band)} marrow ({len(rows)})</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>",
         )

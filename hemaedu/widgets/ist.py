@@ -461,7 +461,7 @@ def _arm_table(rows: Sequence[Arm], *, caption: str) -> str:
         f"<td>{a.interval_text}</td><td>{html.escape(a.notes)}</td></tr>"
         for a in rows
     )
-    return (f'<table class="hemaedu-table"><caption>{html.escape(caption)}</caption>'
+    return (f'<table class="hemaedu-table" style="border-spacing:1em 0.2em"><caption>{html.escape(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
