@@ -7,6 +7,10 @@ from typing import Any
 
 import pytest
 
+# With --doctest-modules pytest would also collect this file as a module named
+# "conftest", clashing with tests/browser/conftest.py; it has no doctests.
+collect_ignore = ["conftest.py"]
+
 
 @pytest.fixture(scope="session")
 def playwright_driver() -> Iterator[Any]:
