@@ -15,15 +15,20 @@ Lumino messages, which an anywidget view never receives, so every live figure
 stayed 700 px wide and text beyond that width was cut off. The loader resizes
 the figure whenever its element changes size.
 
-Here the figure's module is a small loader. The bundle still travels with each
-model (as the ``_hemaedu_bundle`` trait), but the loader imports it once per
-page, keyed by plotly's version, and every figure reuses that module. Each
-figure still gets its own plotly view model (the bundle's default export is a
-factory), so figures stay independent.
+Here the figure's module is a small loader. The bundle travels to the browser
+once per kernel, as the ``source`` of one hidden carrier widget that every
+figure references (``_hemaedu_bundle_ref``); the loader imports it once per
+page, keyed by plotly's version, and every figure reuses that module. A lesson
+with three figures thus sends 5 MB instead of 15 MB, which matters on Binder
+and on a school network. Each figure still gets its own plotly view model (the
+bundle's default export is a factory), so figures stay independent.
 
 >>> fig = FigureWidget(layout={"title": {"text": "T"}})
->>> fig.layout.title.text, len(fig._hemaedu_bundle) > 1_000_000
+>>> other = FigureWidget()
+>>> fig.layout.title.text, fig._hemaedu_bundle_ref == other._hemaedu_bundle_ref
 ('T', True)
+>>> len(_carrier().source) > 1_000_000, fig._hemaedu_bundle_ref.startswith("IPY_MODEL_")
+(True, True)
 >>> "globalThis" in fig._esm, fig._config["responsive"]
 (True, True)
 """
@@ -33,6 +38,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import anywidget
 import plotly
 import plotly.graph_objects as go
 import traitlets
@@ -43,14 +49,30 @@ _LOADER = r"""
 // One import of plotly's widget bundle per page and plotly version, shared by all figures.
 const CACHE_KEY = "__hemaeduPlotlyWidgetBundle";
 
+// The bundle's source lives on one carrier widget per kernel ("IPY_MODEL_<id>").
+async function source(model) {
+  const id = model.get("_hemaedu_bundle_ref").slice("IPY_MODEL_".length);
+  // The carrier is opened before any figure, but give the page a moment to
+  // register it when many models arrive at once.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await model.widget_manager.get_model(id)).get("source");
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 function bundle(model) {
   const cache = (globalThis[CACHE_KEY] ??= new Map());
   const key = model.get("_hemaedu_bundle_key");
   let loading = cache.get(key);
   if (!loading) {
-    const url = URL.createObjectURL(
-      new Blob([model.get("_hemaedu_bundle")], { type: "text/javascript" }));
-    loading = import(/* webpackIgnore: true */ url).finally(() => URL.revokeObjectURL(url));
+    loading = source(model).then((text) => {
+      const url = URL.createObjectURL(new Blob([text], { type: "text/javascript" }));
+      return import(/* webpackIgnore: true */ url).finally(() => URL.revokeObjectURL(url));
+    });
     // A failed import must not poison the page: the next figure tries again.
     loading.catch(() => cache.delete(key));
     cache.set(key, loading);
@@ -102,19 +124,37 @@ def _bundle() -> str:
     return path.read_text(encoding="utf-8")
 
 
+class _BundleCarrier(anywidget.AnyWidget):
+    """Never displayed: carries plotly's widget bundle to the browser once per kernel."""
+
+    _esm = "export default {};"
+    source = traitlets.Unicode().tag(sync=True)
+
+
+_carrier_widget: _BundleCarrier | None = None
+
+
+def _carrier() -> _BundleCarrier:
+    """The kernel's carrier widget, re-created if something closed it."""
+    global _carrier_widget
+    if _carrier_widget is None or _carrier_widget.comm is None:
+        _carrier_widget = _BundleCarrier(source=_bundle())
+    return _carrier_widget
+
+
 class FigureWidget(go.FigureWidget):
     """``go.FigureWidget`` with a loader module that shares one plotly bundle per page."""
 
     _esm = _LOADER
-    _hemaedu_bundle = traitlets.Unicode().tag(sync=True)
+    _hemaedu_bundle_ref = traitlets.Unicode().tag(sync=True)
     _hemaedu_bundle_key = traitlets.Unicode().tag(sync=True)
 
     # Defaults, not assignments in __init__: the widget opens its comm inside
     # the parent constructor, and JupyterLab builds the model from that first
     # state (a later update would arrive after the loader already ran).
-    @traitlets.default("_hemaedu_bundle")
-    def _default_bundle(self) -> str:
-        return _bundle()
+    @traitlets.default("_hemaedu_bundle_ref")
+    def _default_bundle_ref(self) -> str:
+        return f"IPY_MODEL_{_carrier().model_id}"
 
     @traitlets.default("_hemaedu_bundle_key")
     def _default_bundle_key(self) -> str:
