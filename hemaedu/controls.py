@@ -190,7 +190,10 @@ function render({ model, el }) {
     showValue(Number(input.value));
     if (model.get("continuous_update")) send();
   });
-  input.addEventListener("change", send);
+  // A key press fires "input" and then "change" with the same value: send it once.
+  input.addEventListener("change", () => {
+    if (Number(input.value) !== model.get("value")) send();
+  });
   input.addEventListener("keydown", (event) => {
     if (NAV_KEYS.has(event.key)) event.stopPropagation();
   });

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,6 +12,10 @@ import pytest
 # With --doctest-modules pytest would also collect this file as a module named
 # "conftest", clashing with tests/browser/conftest.py; it has no doctests.
 collect_ignore = ["conftest.py"]
+
+# tests/browser/servers.py holds how Chromium and the Jupyter servers are started
+# (also used by benchmarks/run.py); make it importable from every test module.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 
 
 @pytest.fixture(scope="session")

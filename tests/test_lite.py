@@ -39,7 +39,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
+from servers import CHROMIUM, CHROMIUM_ARGS  # one place for the required flags
 OFFLINE_DIR = ROOT / "tests" / "lite_offline"
 CHECK_NOTEBOOK = OFFLINE_DIR / "check_offline.ipynb"
 
@@ -378,13 +378,7 @@ def test_offline_notebook_grades_a_vignette_with_no_network(offline_site, reques
         browser = pw.chromium.launch(
             executable_path=str(CHROMIUM),
             args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
+                *CHROMIUM_ARGS,
                 # Belt and braces: whatever escapes page.route (loopback is never proxied).
                 f"--proxy-server=http://127.0.0.1:{proxy.server_address[1]}",
             ],

@@ -24,9 +24,7 @@ import pytest
 from hemaedu import load
 from hemaedu.figures.incidence import OUTLINES_FILE, load_outlines, make_incidence_map, outline_lonlat
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from servers import CHROMIUM, CHROMIUM_ARGS as ARGS  # one place for the required flags
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 
@@ -89,12 +87,12 @@ def test_wheel_contains_the_outlines(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def browser(request):
-    if not os.path.exists(CHROMIUM):
+    if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing in CI; install it with `apt-get install chromium`")
         pytest.skip(f"{CHROMIUM} not found: install Debian's Chromium (`apt-get install chromium`) to run this test")
     # The session's one Playwright driver (tests/conftest.py): the sync API cannot run twice at once.
-    b = request.getfixturevalue("playwright_driver").chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    b = request.getfixturevalue("playwright_driver").chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
     try:
         yield b
     finally:

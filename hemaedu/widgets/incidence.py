@@ -27,8 +27,6 @@ Teaching material, not a clinical tool.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
