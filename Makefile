@@ -3,7 +3,7 @@
 #
 #   make html          every lesson executed and exported to offline HTML -> _site/html
 #   make bench         the performance benchmark (prints a table, writes JSON)
-#   make strip         strip notebook outputs (keeps nbval's pinned cells)
+#   make strip         strip notebook outputs (pinned nbval outputs go to tests/notebook_outputs/)
 #   make lite          JupyterLite site of the lessons -> _site/lite (publish this folder)
 #   make lite-offline  the same site serving the Pyodide core itself -> _site/lite-offline
 #                      (used by tests/test_lite.py; needs npm for the pinned pyodide package)
