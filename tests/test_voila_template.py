@@ -74,6 +74,18 @@ def test_copied_block_matches_installed_voila():
     assert _code_lines(_block((TEMPLATE / "index.html.j2").read_text(), "notebook_css")) == expected
 
 
+def test_copied_body_header_only_adds_the_main_landmark():
+    """Our body_header is Voila's with the lesson content marked as the main landmark."""
+    from voila.paths import collect_template_paths
+
+    voila_lab = next(Path(p) / "index.html.j2" for p in collect_template_paths(["voila"], "lab")
+                     if (Path(p) / "index.html.j2").is_file() and Path(p).name == "lab")
+    theirs = _code_lines(_block(voila_lab.read_text(), "body_header"))
+    expected = [line.replace('<div id="rendered_cells"', '<div id="rendered_cells" role="main"') for line in theirs]
+    assert expected != theirs, "Voila's body_header changed: re-copy it"
+    assert _code_lines(_block((TEMPLATE / "index.html.j2").read_text(), "body_header")) == expected
+
+
 def test_voila_finds_the_template_in_this_environment():
     """`pip install -e .` / `pip install .` put it under {sys.prefix}/share/jupyter (a copy)."""
     from voila.paths import collect_template_paths
