@@ -194,7 +194,7 @@ def expected_cases(
     Parameters
     ----------
     rate_per_million : float
-        Incidence per million people per year (>= 0), e.g. 2.3 for Sweden.
+        Incidence per million people per year (>= 0), e.g. 2.35 (Sweden 2000-2011).
     population : float
         Number of people (>= 0).
     years : float
