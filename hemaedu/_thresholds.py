@@ -5,22 +5,21 @@ ask this module, which reads the thresholds table once with the standard
 library (no pandas), so a teacher can open the same table, see every number
 the rules use and cite its source.
 
-The table is looked up with :mod:`importlib.resources` inside the installed
-package (the wheel carries a copy of ``data/`` as ``hemaedu/data``); in a source
-checkout it falls back to the repository's top-level ``data/`` folder.
+The table is found like every shipped data file, by
+:func:`hemaedu.data.data_path` (standard library only).
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import importlib.resources
 import io
 import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+
+from .data import data_path
 
 __all__ = ["Threshold", "comparator", "get", "meets", "table_path", "threshold"]
 
@@ -52,20 +51,8 @@ class Threshold:
 
 
 def table_path():
-    """Return the location of ``thresholds.csv`` (a path-like resource).
-
-    The installed wheel's ``hemaedu/data/thresholds.csv`` wins; otherwise the
-    source checkout's ``data/thresholds.csv``.
-    """
-    try:
-        resource = importlib.resources.files("hemaedu") / "data" / _FILENAME
-        if resource.is_file():
-            return resource
-    except (ImportError, TypeError, ValueError, AttributeError, OSError):
-        # A namespace or zipped package may not support every lookup; the
-        # checkout path below is the documented fallback.
-        pass
-    return Path(__file__).resolve().parent.parent / "data" / _FILENAME
+    """Return the location of ``thresholds.csv`` (see :func:`hemaedu.data.data_path`)."""
+    return data_path(_FILENAME)
 
 
 def _parse(text: str, where: str) -> dict[str, dict[str, str]]:
