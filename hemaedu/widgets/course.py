@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,7 @@ import ipywidgets as w
 
 from .. import __version__
 from ..controls import Slider
-from ..data import data_path, load
+from ..data import _datapackage, load
 from ..units import convert
 from . import Option, SelfCheck, status_html
 
@@ -77,10 +76,6 @@ def lesson_table() -> str:
     return "\n".join(lines)
 
 
-def _datapackage() -> dict[str, Any]:
-    return json.loads(data_path("datapackage.json").read_text(encoding="utf-8"))
-
-
 def how_to_cite() -> str:
     """How to cite the course data, as Markdown, from the data package and the references table.
 
@@ -88,7 +83,7 @@ def how_to_cite() -> str:
     >>> "CC-BY-4.0" in text and "references" in text
     True
     """
-    package = _datapackage()
+    package = _datapackage()["package"]
     refs = load("references")
     licences = ", ".join(
         f"[{lic.get('title', lic['name'])}]({lic['path']}) ({lic['name']})" if lic.get("path") else lic["name"]
