@@ -101,12 +101,22 @@ def _finite(name: str, value: float) -> float:
     return value
 
 
-_SLIDER_ESM = r"""
+# Helpers both controls' ES modules start with (each module is loaded on its own).
+_SHARED_JS = r"""
 let counter = 0;
 function uid(prefix) {
   counter += 1;
   return `${prefix}-${Math.random().toString(36).slice(2, 8)}-${counter}`;
 }
+
+// Keys that move a range input or a radio group. JupyterLab handles its
+// keyboard shortcuts in the bubbling phase, so stopping them here keeps the
+// arrow keys on the control instead of moving the notebook's cell selection.
+const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
+                          "Home", "End", "PageUp", "PageDown"]);
+"""
+
+_SLIDER_ESM = _SHARED_JS + r"""
 
 // Same subset of Python format specs as hemaedu.controls.format_number.
 function formatNumber(value, spec) {
@@ -121,11 +131,6 @@ function formatNumber(value, spec) {
   });
 }
 
-// Keys that move a range input or a radio group. JupyterLab handles its
-// keyboard shortcuts in the bubbling phase, so stopping them here keeps the
-// arrow keys on the control instead of moving the notebook's cell selection.
-const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
-                          "Home", "End", "PageUp", "PageDown"]);
 
 function render({ model, el }) {
   const id = uid("hemaedu-slider");
@@ -210,15 +215,8 @@ function render({ model, el }) {
 export default { render };
 """
 
-_CHOICE_ESM = r"""
-let counter = 0;
-function uid(prefix) {
-  counter += 1;
-  return `${prefix}-${Math.random().toString(36).slice(2, 8)}-${counter}`;
-}
+_CHOICE_ESM = _SHARED_JS + r"""
 
-const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
-                          "Home", "End", "PageUp", "PageDown"]);
 
 function render({ model, el }) {
   const id = uid("hemaedu-choice");
