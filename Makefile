@@ -5,13 +5,15 @@
 #   make bench         the performance benchmark (prints a table, writes JSON)
 #   make strip         strip notebook outputs (pinned nbval outputs go to tests/notebook_outputs/)
 #   make lite          JupyterLite site of the lessons -> _site/lite (publish this folder)
+#   make data-hashes   record row counts, sizes and hashes of data/*.csv in datapackage.json
+#                      (run after a deliberate edit of a data file; the loader refuses changed files)
 #   make lite-offline  the same site serving the Pyodide core itself -> _site/lite-offline
 #                      (used by tests/test_lite.py; needs npm for the pinned pyodide package)
 
 PYTHON ?= python
 NPM ?= npm
 
-.PHONY: html bench strip lite lite-offline
+.PHONY: html bench strip lite lite-offline data-hashes
 
 html:
 	$(PYTHON) tools/export_html.py --output-dir _site/html
@@ -24,6 +26,9 @@ strip:
 
 lite:
 	$(PYTHON) lite/build.py
+
+data-hashes:
+	$(PYTHON) tools/refresh_data_hashes.py
 
 lite-offline: tests/lite_offline/node_modules/pyodide/package.json
 	$(PYTHON) lite/build.py --offline --contents notebooks --contents tests/lite_offline/check_offline.ipynb

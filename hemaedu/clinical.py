@@ -7,6 +7,15 @@ Canonical units: ``hb`` in g/dL; ``wbc``, ``anc``, ``platelets`` and
 ``reticulocytes`` in 10^9/L; ``cellularity`` and ``residual_hematopoietic`` in
 percent. Use :func:`hemaedu.units.convert` for other units.
 
+Accepted ranges (``data/plausible_ranges.csv``, each with its source): hb 0 to
+below 25 g/dL; WBC 0 to below 500, ANC 0 to below 100, platelets 0 to below
+1000 and reticulocytes 0 to below 1000 x10^9/L; percentages 0-100. A value at
+or above an upper limit only makes sense in another unit (per microlitre, or
+g/L) and raises ``ValueError`` suggesting the ``convert(...)`` call, so a count
+typed per microlitre can never be graded as if it were in 10^9/L. The limits
+cannot catch every wrong unit: an ANC typed per microlitre below 100 /uL, or a
+hemoglobin in mmol/L, lies inside the ranges; always pass canonical units.
+
 Every cut-off is read from ``data/thresholds.csv`` (see
 :mod:`hemaedu._thresholds`); the docstrings repeat the values and a test keeps
 the two in step.
@@ -19,6 +28,7 @@ from dataclasses import dataclass
 
 from . import _validate as v
 from ._thresholds import meets
+from .units import convert  # noqa: F401  (used in the examples)
 
 __all__ = [
     "Response",
@@ -72,14 +82,16 @@ def cytopenias(
     Parameters
     ----------
     hb : float
-        Hemoglobin in g/dL (0-25).
+        Hemoglobin in g/dL, 0 to below 25.
     platelets : float
-        Platelet count in 10^9/L.
+        Platelet count in 10^9/L, 0 to below 1000.
     sex : {"female", "male"}
         Selects the hemoglobin cut-off.
     wbc, anc : float, optional
-        White cell count and absolute neutrophil count in 10^9/L; at least one
-        is required. A lineage that is not given is not reported.
+        White cell count (0 to below 500) and absolute neutrophil count (0 to
+        below 100) in 10^9/L; at least one is required, and the ANC may not
+        exceed the WBC when both are given. A lineage that is not given is not
+        reported.
 
     Returns
     -------
@@ -91,8 +103,10 @@ def cytopenias(
     Raises
     ------
     ValueError
-        If neither ``wbc`` nor ``anc`` is given, ``sex`` is unknown, or a value
-        is negative, not finite, or plausible only in another unit.
+        If neither ``wbc`` nor ``anc`` is given, ``sex`` is unknown, a value
+        is negative or not finite, a value lies at or above its upper limit
+        (plausible only in another unit: per microlitre or g/L), or the ANC
+        exceeds the WBC.
 
     Notes
     -----
@@ -135,9 +149,15 @@ def cytopenias(
     found: set[str] = set()
     if meets(f"anemia_hb_{sex}", hb):
         found.add("anemia")
-    if wbc is not None and meets("leukopenia_wbc", v.count("wbc", wbc)):
+    if wbc is not None:
+        wbc = v.count("wbc", wbc)
+    if anc is not None:
+        anc = v.count("anc", anc)
+    if wbc is not None and anc is not None:
+        v.anc_within_wbc(anc, wbc)
+    if wbc is not None and meets("leukopenia_wbc", wbc):
         found.add("leukopenia")
-    if anc is not None and meets("neutropenia_anc", v.count("anc", anc)):
+    if anc is not None and meets("neutropenia_anc", anc):
         found.add("neutropenia")
     if meets("thrombocytopenia_platelets", platelets):
         found.add("thrombocytopenia")
@@ -310,7 +330,8 @@ def severity(
     Parameters
     ----------
     anc, platelets, reticulocytes : float
-        Absolute neutrophil, platelet and reticulocyte counts in 10^9/L.
+        Absolute neutrophil (0 to below 100), platelet (0 to below 1000) and
+        reticulocyte (0 to below 1000) counts in 10^9/L.
     cellularity : float
         Bone-marrow cellularity in percent (0-100).
     residual_hematopoietic : float, optional
@@ -328,7 +349,9 @@ def severity(
     ------
     ValueError
         For a negative or non-finite value, a percentage outside 0-100, a
-        count plausible only per microlitre, or an unknown ``retic_method``.
+        count at or above its upper limit (plausible only per microlitre, e.g.
+        ``anc=150``: pass ``convert(150, "/uL", "10^9/L")``), or an unknown
+        ``retic_method``.
 
     Notes
     -----
@@ -361,6 +384,15 @@ def severity(
     very severe
     >>> severity(anc=0.9, platelets=45, reticulocytes=70, cellularity=30, residual_hematopoietic=20)
     <Severity.NON_SEVERE: 'non-severe'>
+
+    An ANC of 150 /uL typed without conversion is refused, not graded:
+
+    >>> severity(anc=150, platelets=10, reticulocytes=15, cellularity=10)
+    Traceback (most recent call last):
+    ...
+    ValueError: anc=150 x10^9/L is implausible (the accepted range is 0 to below 100 x10^9/L); it looks like a count per microlitre. Pass counts in 10^9/L, e.g. anc=convert(150, "/uL", "10^9/L") = 0.15.
+    >>> print(severity(anc=convert(150, "/uL", "10^9/L"), platelets=10, reticulocytes=15, cellularity=10))
+    very severe
     """
     return severity_criteria(
         anc=anc,
@@ -392,9 +424,10 @@ def response(
     Parameters
     ----------
     anc, platelets, reticulocytes : float
-        Absolute neutrophil, platelet and reticulocyte counts in 10^9/L.
+        Absolute neutrophil (0 to below 100), platelet (0 to below 1000) and
+        reticulocyte (0 to below 1000) counts in 10^9/L.
     hb : float
-        Hemoglobin in g/dL.
+        Hemoglobin in g/dL, 0 to below 25.
     retic_method : {"automated", "manual"}
         Selects the reticulocyte cut-off of the severe criteria.
 
@@ -406,7 +439,8 @@ def response(
     Raises
     ------
     ValueError
-        For a negative, non-finite or wrong-unit value or an unknown
+        For a negative or non-finite value, a value at or above its upper
+        limit (plausible only per microlitre or in g/L) or an unknown
         ``retic_method``.
 
     Notes

@@ -6,6 +6,14 @@ live in ``data/`` at the top of the repository; the wheel build copies them into
 ``hemaedu/data`` and this module reads them with :mod:`importlib.resources`, so
 they work the same from a notebook, a script or a browser kernel.
 
+One reader, standard library only, serves :func:`load` and the rule functions
+(:mod:`hemaedu._thresholds`, the plausibility checks): it enforces the schema's
+types and constraints, row-level rules and unique keys, and compares every file
+with the row count, size (``bytes``) and SHA-256 ``hash`` recorded in
+``datapackage.json``, so a cut, edited or re-encoded file is refused with its
+name, line and column instead of being used. After a deliberate edit, record the
+new state with ``make data-hashes``.
+
 >>> from hemaedu import load, TABLES
 >>> "incidence" in TABLES
 True
@@ -16,11 +24,15 @@ True
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
 import io
 import json
 import math
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -30,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pandas is imported only when a table is first loaded
     import pandas as pd
 
-__all__ = ["TABLES", "data_path", "describe", "format_references", "load"]
+__all__ = ["REFRESH_HASHES", "TABLES", "data_path", "describe", "format_references", "load"]
 
 #: Names accepted by :func:`load`, in teaching order. A test checks that this
 #: matches the resources listed in ``datapackage.json``.
@@ -43,11 +55,35 @@ TABLES: tuple[str, ...] = (
     "differential",
     "thresholds",
     "reference_ranges",
+    "plausible_ranges",
     "outcomes",
     "treatment_pathway",
 )
 
+#: The command that records the row counts, sizes and hashes of the data files
+#: in ``datapackage.json`` again after a deliberate edit of a CSV.
+REFRESH_HASHES = "make data-hashes (or: python tools/refresh_data_hashes.py)"
+
 _REINSTALL = "reinstall hemaedu (pip install --force-reinstall hemaedu) or restore data/ from git"
+
+# The unit every measure is stored in (the package's canonical units). Tables
+# with a measure and a unit column must use exactly these: a threshold in g/L
+# or /uL would otherwise be compared with values in g/dL or 10^9/L.
+CANONICAL_UNITS: dict[str, str] = {
+    "hb": "g/dL",
+    "wbc": "10^9/L",
+    "anc": "10^9/L",
+    "platelets": "10^9/L",
+    "reticulocytes": "10^9/L",
+    "cellularity": "%",
+    "residual_hematopoietic": "%",
+    "marrow_blasts": "%",
+}
+
+# Cells must be written the way the files are written: plain decimals with an
+# optional exponent. float() alone would also accept "1_000", " 5", "nan" or "infinity".
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
 def data_path(filename: str) -> Traversable:
@@ -74,9 +110,19 @@ def _datapackage() -> dict[str, Any]:
     return {"package": package, "resources": resources_}
 
 
-def _resource(name: str) -> dict[str, Any]:
+def _check_name(name: object) -> str:
+    if not isinstance(name, str):
+        raise ValueError(
+            f"a table name must be a string such as 'incidence', got {name!r} ({type(name).__name__}); "
+            f"load one table per call, e.g. [load(n) for n in names]. Valid names are: {', '.join(TABLES)}"
+        )
     if name not in TABLES:
         raise ValueError(f"unknown table {name!r}; valid names are: {', '.join(TABLES)}")
+    return name
+
+
+def _resource(name: str) -> dict[str, Any]:
+    _check_name(name)
     try:
         return _datapackage()["resources"][name]
     except KeyError:
@@ -97,22 +143,60 @@ def describe(name: str) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- reading
+
+
+def file_digest(raw: bytes) -> str:
+    """The ``hash`` value recorded in ``datapackage.json`` for a file's bytes.
+
+    Data Package v2 writes a hash other than MD5 with its algorithm as prefix.
+
+    >>> file_digest(b"a,b\\n")
+    'sha256:...'
+    """
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _decode(raw: bytes, where: str) -> str:
+    """UTF-8 text of a data file; a BOM or a byte that is not UTF-8 is named with its line and column."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raise ValueError(
+            f"{where} line 1, column 1: the file starts with a UTF-8 byte-order mark (BOM), which the data "
+            f"package does not allow (encoding utf-8 without BOM); save it again as UTF-8 without BOM "
+            f"(in Excel: 'CSV UTF-8' adds one, so use another editor) or {_REINSTALL}"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        # Column in characters of the decodable text before the bad byte.
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise ValueError(
+            f"{where} line {line}, column {column}: byte 0x{raw[exc.start]:02x} is not valid UTF-8 "
+            f"(encoding error: the file must be saved as UTF-8, not Latin-1 or Windows-1252); {_REINSTALL}"
+        ) from None
+
+
 def _parse(value: str, field: dict[str, Any], where: str) -> Any:
     kind = field["type"]
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            number = float(value)
-            if not math.isfinite(number):
-                raise ValueError("not a finite number")
-            return number
-        if kind == "boolean":
-            if value not in ("true", "false"):
-                raise ValueError("expected true or false")
-            return value == "true"
-    except ValueError as exc:
-        raise ValueError(f"{where}: {value!r} is not a valid {kind} ({exc})") from None
+    if kind == "integer":
+        if not _INTEGER.fullmatch(value):
+            raise ValueError(f"{where}: {value!r} is not a valid integer (write whole numbers such as 42)")
+        return int(value)
+    if kind == "number":
+        if not _NUMBER.fullmatch(value):
+            raise ValueError(
+                f"{where}: {value!r} is not a valid number (not a finite number written like 1.5 or 2e-3)"
+            )
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(f"{where}: {value!r} is not a valid number (not a finite number)")
+        return number
+    if kind == "boolean":
+        if value not in ("true", "false"):
+            raise ValueError(f"{where}: {value!r} is not a valid boolean (expected true or false)")
+        return value == "true"
     return value
 
 
@@ -126,57 +210,187 @@ def _check_constraints(value: Any, field: dict[str, Any], where: str) -> None:
         raise ValueError(f"{where}: {value!r} is above the maximum {constraints['maximum']}")
 
 
-def _read_rows(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Read and check a table with the standard library against its schema."""
-    resource = _resource(name)
-    fields = resource["schema"]["fields"]
-    path = data_path(resource["path"])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValueError(f"cannot read {resource['path']}: {exc}; {_REINSTALL}") from exc
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader, [])
-    expected = [f["name"] for f in fields]
-    if header != expected:
-        raise ValueError(
-            f"{resource['path']} is corrupted: its columns {header} do not match the "
-            f"schema {expected}; {_REINSTALL}"
+# Row-level rules the schema cannot express. Each returns None or
+# (columns involved, what is wrong).
+_RowRule = Callable[[dict[str, Any]], "tuple[tuple[str, ...], str] | None"]
+
+
+def _canonical_unit(row: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    expected = CANONICAL_UNITS.get(row["measure"])
+    if expected is not None and row["unit"] != expected:
+        return ("measure", "unit"), (
+            f"{row['measure']} must be stored in {expected}, got {row['unit']!r} "
+            f"(the rules compare it with values in {expected})"
         )
-    rows = []
-    for line_no, raw in enumerate(reader, start=2):
-        if not raw:
-            continue
-        if len(raw) != len(fields):
+    return None
+
+
+def _ordered(low: str, high: str, strict: bool = False) -> _RowRule:
+    def rule(row: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+        a, b = row[low], row[high]
+        if a is not None and b is not None and (a >= b if strict else a > b):
+            relation = "below" if strict else "at most"
+            return (low, high), f"{low} ({a:g}) must be {relation} {high} ({b:g})"
+        return None
+
+    return rule
+
+
+def _within(value: str, low: str, high: str) -> _RowRule:
+    def rule(row: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+        x, a, b = row[value], row[low], row[high]
+        if x is not None and ((a is not None and a > x) or (b is not None and x > b)):
+            return (low, value, high), f"{value} ({x:g}) must lie within {low} ({a}) and {high} ({b})"
+        return None
+
+    return rule
+
+
+_ROW_RULES: dict[str, tuple[_RowRule, ...]] = {
+    "incidence": (_ordered("period_start", "period_end"), _within("rate_per_million", "ci_low", "ci_high")),
+    "ist_response": (_ordered("responders", "n"),),
+    "thresholds": (_canonical_unit,),
+    "reference_ranges": (_canonical_unit, _ordered("low", "high")),
+    "plausible_ranges": (_canonical_unit, _ordered("low", "high", strict=True)),
+    "treatment_pathway": (_ordered("age_min", "age_max"),),
+}
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
+class _Table:
+    """A checked table: its schema fields, typed rows and the file line of each row."""
+
+    fields: tuple[dict[str, Any], ...]
+    rows: tuple[dict[str, Any], ...]
+    lines: tuple[int, ...]
+    where: str
+
+
+def _check_integrity(resource: dict[str, Any], raw: bytes, n_rows: int, where: str) -> None:
+    """Compare the file with the row count, size and hash recorded in datapackage.json."""
+    recorded = {key: resource.get(key) for key in ("rows", "bytes", "hash")}
+    missing = [key for key, value in recorded.items() if value is None]
+    if missing:
+        raise ValueError(
+            f"datapackage.json records no {', '.join(missing)} for {where}; record them with {REFRESH_HASHES}"
+        )
+    actual = {"rows": n_rows, "bytes": len(raw), "hash": file_digest(raw)}
+    changed = [key for key in ("rows", "bytes", "hash") if recorded[key] != actual[key]]
+    if not changed:
+        return
+    details = "; ".join(f"{key}: recorded {recorded[key]}, found {actual[key]}" for key in changed)
+    hints = []
+    if "rows" in changed and n_rows < recorded["rows"]:
+        hints.append(f"{recorded['rows'] - n_rows} row(s) are missing (a truncated or cut file?)")
+    if b"\r\n" in raw:
+        hints.append("its line endings are CRLF (Windows) where LF was recorded: restore LF line endings")
+    hint = (" " + "; ".join(hints) + ".") if hints else ""
+    raise ValueError(
+        f"{where} has changed since datapackage.json recorded it ({details}).{hint} "
+        f"If you edited it on purpose, record the new state with {REFRESH_HASHES}; otherwise {_REINSTALL}"
+    )
+
+
+@cache
+def _table(name: str) -> _Table:
+    """Read a table with the standard library and check it against datapackage.json.
+
+    Every problem is a ``ValueError`` naming the file and, where there is one,
+    the line and column: bytes that are not UTF-8, a BOM, a wrong header, a row
+    with too few or too many cells, a cell of the wrong type or outside its
+    constraints, a duplicate key, a row-level rule (e.g. responders above n),
+    no data rows, and a row count, size or hash that differs from the record.
+    """
+    resource = _resource(name)
+    fields = tuple(resource["schema"]["fields"])
+    path = data_path(resource["path"])
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {where}: {exc}; {_REINSTALL}") from exc
+    if not raw.strip():
+        raise ValueError(f"{where} is empty (not even a header line); {_REINSTALL}")
+    text = _decode(raw, where)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        expected = [f["name"] for f in fields]
+        if header != expected:
             raise ValueError(
-                f"{resource['path']} line {line_no} is corrupted: {len(raw)} cells, "
-                f"expected {len(fields)}; {_REINSTALL}"
+                f"{where} line 1 is corrupted: its columns {header} do not match the "
+                f"schema {expected}; {_REINSTALL}"
             )
-        row: dict[str, Any] = {}
-        for field, cell in zip(fields, raw):
-            where = f"{resource['path']} line {line_no}, column {field['name']}"
-            if cell == "":
-                if field.get("constraints", {}).get("required"):
-                    raise ValueError(f"{where}: required value is missing; {_REINSTALL}")
-                row[field["name"]] = None
+        rows: list[dict[str, Any]] = []
+        lines: list[int] = []
+        for raw_row in reader:
+            line_no = reader.line_num
+            if not raw_row:
                 continue
-            try:
-                value = _parse(cell, field, where)
-                _check_constraints(value, field, where)
-            except ValueError as exc:
-                raise ValueError(f"{exc}; {_REINSTALL}") from None
-            row[field["name"]] = value
-        rows.append(row)
+            if len(raw_row) != len(fields):
+                raise ValueError(
+                    f"{where} line {line_no} is corrupted: {len(raw_row)} cells, "
+                    f"expected {len(fields)} (a cut or badly quoted line?); {_REINSTALL}"
+                )
+            row: dict[str, Any] = {}
+            for field, cell in zip(fields, raw_row):
+                cell_where = f"{where} line {line_no}, column {field['name']}"
+                if cell == "":
+                    if field.get("constraints", {}).get("required"):
+                        raise ValueError(f"{cell_where}: required value is missing; {_REINSTALL}")
+                    row[field["name"]] = None
+                    continue
+                try:
+                    value = _parse(cell, field, cell_where)
+                    _check_constraints(value, field, cell_where)
+                except ValueError as exc:
+                    raise ValueError(f"{exc}; {_REINSTALL}") from None
+                row[field["name"]] = value
+            for rule in _ROW_RULES.get(name, ()):
+                problem = rule(row)
+                if problem is not None:
+                    columns, message = problem
+                    raise ValueError(f"{where} line {line_no}, columns {', '.join(columns)}: {message}; {_REINSTALL}")
+            rows.append(row)
+            lines.append(line_no)
+    except csv.Error as exc:
+        raise ValueError(f"{where} line {reader.line_num} is not valid CSV ({exc}); {_REINSTALL}") from None
+    if not rows:
+        raise ValueError(f"{where} has a header but no data rows; every table must have rows. {_REINSTALL}")
+    _check_unique(resource, fields, rows, lines, where)
+    _check_integrity(resource, raw, len(rows), where)
+    return _Table(fields=fields, rows=tuple(rows), lines=tuple(lines), where=where)
+
+
+def _check_unique(resource, fields, rows, lines, where) -> None:
+    """Primary key and ``unique`` columns: the second occurrence is named with both lines."""
     key = resource["schema"].get("primaryKey")
-    if key:
-        key = [key] if isinstance(key, str) else key
-        seen = set()
-        for row in rows:
-            k = tuple(row[c] for c in key)
-            if k in seen:
-                raise ValueError(f"{resource['path']} has a duplicate primary key {k}; {_REINSTALL}")
-            seen.add(k)
-    return fields, rows
+    keys = [[key] if isinstance(key, str) else list(key)] if key else []
+    keys += [[f["name"]] for f in fields if f.get("constraints", {}).get("unique") and [f["name"]] not in keys]
+    for columns in keys:
+        first_seen: dict[tuple, int] = {}
+        for row, line_no in zip(rows, lines):
+            value = tuple(row[c] for c in columns)
+            if value in first_seen:
+                shown = value[0] if len(value) == 1 else value
+                raise ValueError(
+                    f"{where} line {line_no}, column {', '.join(columns)}: duplicate primary key {shown!r} "
+                    f"(first on line {first_seen[value]}); each key must appear once. {_REINSTALL}"
+                )
+            first_seen[value] = line_no
+
+
+def _read_rows(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Fields and rows of a checked table (fresh lists; the cached rows are shared, do not mutate)."""
+    table = _table(_check_name(name))
+    return list(table.fields), list(table.rows)
+
+
+def _clear_caches() -> None:
+    """Forget every table read so far (tests point :func:`data_path` at a copy of data/)."""
+    _datapackage.cache_clear()
+    _table.cache_clear()
+    _load_frame.cache_clear()
 
 
 _PANDAS_DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}
@@ -210,8 +424,14 @@ def load(name: str) -> pd.DataFrame:
     ``string``. ``frame.attrs["description"]`` holds the table's description.
     Each call returns a fresh copy, so changing it never alters later loads.
 
-    Raises ``ValueError`` for an unknown name (listing the valid ones) or a data
-    file that does not match its schema.
+    Raises ``ValueError`` for a name that is not one of :data:`TABLES` (listing
+    the valid ones) and for a data file that fails its checks: not UTF-8 or
+    starting with a BOM, a wrong header, a cell of the wrong type or outside its
+    constraints, a duplicate key, a row-level rule (e.g. responders above n), no
+    data rows, or a row count, size or hash that differs from the one recorded
+    in ``datapackage.json``. The message names the file and, where there is
+    one, the line and column; after a deliberate edit of a CSV, record its new
+    state with ``make data-hashes``.
 
     >>> incidence = load("incidence")
     >>> bool((incidence["rate_per_million"] > 0).all())
@@ -221,7 +441,7 @@ def load(name: str) -> pd.DataFrame:
     ...
     ValueError: unknown table 'incidense'; valid names are: references, incidence, ...
     """
-    return _load_frame(name).copy()
+    return _load_frame(_check_name(name)).copy()
 
 
 def format_references(source_ids: Iterable[str]) -> str:

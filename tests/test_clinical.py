@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from hemaedu import _thresholds
+from hemaedu import data as data_module
 from hemaedu.clinical import (
     Response,
     Severity,
@@ -76,63 +78,79 @@ def test_missing_threshold_id_raises_and_says_reinstall():
         _thresholds.threshold("no_such_cutoff")
 
 
-def _write(tmp_path, text):
-    path = tmp_path / "thresholds.csv"
-    path.write_text(text, encoding="utf-8")
-    return path
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ that every reader (load and the rules) uses instead of the real one."""
+    copy = tmp_path / "data"
+    shutil.copytree(ROOT / "data", copy)
+    monkeypatch.setattr(data_module, "data_path", lambda filename: copy / filename)
+    data_module._clear_caches()
+    yield copy
+    data_module._clear_caches()
 
 
-def test_missing_file_raises_value_error(tmp_path):
-    with pytest.raises(ValueError, match=r"cannot read the thresholds table .*[Rr]einstall hemaedu"):
-        _thresholds._load(tmp_path / "absent.csv")
+def _edit_row(path: Path, threshold_id: str, column: str, value: str) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    col = rows[0].index(column)
+    for row in rows[1:]:
+        if row[0] == threshold_id:
+            row[col] = value
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
-def test_file_without_required_columns_is_corrupted(tmp_path):
-    path = _write(tmp_path, "threshold_id,value\nx,1\n")
-    with pytest.raises(ValueError, match=r"corrupted: missing column.*'comparator'.*[Rr]einstall"):
-        _thresholds._load(path)
-
-
-def test_duplicate_threshold_id_is_corrupted(tmp_path):
-    header = "threshold_id,measure,unit,comparator,value,scheme,source_id\n"
-    path = _write(tmp_path, header + "a,hb,g/dL,<,12,s,x\na,hb,g/dL,<,13,s,x\n")
-    with pytest.raises(ValueError, match=r"'a' appears twice .*[Rr]einstall"):
-        _thresholds._load(path)
+def test_missing_file_raises_value_error(data_copy):
+    (data_copy / "thresholds.csv").unlink()
+    with pytest.raises(ValueError, match=r"cannot read .*thresholds.csv.*reinstall hemaedu"):
+        _thresholds.threshold("camitta_anc")
 
 
 @pytest.mark.parametrize(
-    ("row", "message"),
+    ("column", "bad", "message"),
     [
-        ("a,hb,g/dL,<,twelve,s,x", r"value 'twelve', expected a finite number"),
-        ("a,hb,g/dL,<,nan,s,x", r"value 'nan', expected a finite number"),
-        ("a,hb,g/dL,=<,12,s,x", r"comparator '=<'"),
+        # Each of these was used silently by the rules' own reader before (issue 9).
+        ("value", "-0.5", r"line \d+, column value: -0.5 is below the minimum 0"),
+        ("value", "twelve", r"line \d+, column value: 'twelve' is not a valid number"),
+        ("value", "nan", r"line \d+, column value: 'nan' is not a valid number"),
+        ("comparator", "=<", r"line \d+, column comparator: '=<' is not one of"),
+        ("unit", "/uL", r"line \d+, column unit: '/uL' is not one of"),
+        ("unit", "g/dL", r"line \d+, columns measure, unit: anc must be stored in 10\^9/L, got 'g/dL'"),
     ],
 )
-def test_corrupted_rows_raise_when_used(tmp_path, monkeypatch, row, message):
-    header = "threshold_id,measure,unit,comparator,value,scheme,source_id\n"
-    path = _write(tmp_path, header + row + "\n")
-    # Point the cached loader at the broken file, then restore the caches.
-    monkeypatch.setattr(_thresholds, "table_path", lambda: path)
-    _thresholds._table.cache_clear()
-    _thresholds.get.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=message + r".*corrupted.*[Rr]einstall"):
-            _thresholds.threshold("a")
-    finally:
-        _thresholds._table.cache_clear()
-        _thresholds.get.cache_clear()
+def test_schema_violations_in_thresholds_stop_the_rules(data_copy, column, bad, message):
+    _edit_row(data_copy / "thresholds.csv", "camitta_anc", column, bad)
+    with pytest.raises(ValueError, match=r"thresholds.csv " + message):
+        severity(anc=0.3, platelets=10, reticulocytes=15, cellularity=10)
+
+
+def test_flipped_comparator_stops_the_rules_via_the_hash(data_copy):
+    # "<" -> ">" is a valid comparator, so only the recorded hash can tell.
+    _edit_row(data_copy / "thresholds.csv", "camitta_anc", "comparator", ">")
+    with pytest.raises(ValueError, match=r"thresholds.csv has changed .*hash: recorded sha256:.*make data-hashes"):
+        severity(anc=0.3, platelets=10, reticulocytes=15, cellularity=10)
+
+
+def test_duplicate_threshold_id_names_both_lines(data_copy):
+    path = data_copy / "thresholds.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines, start=1) if line.startswith("camitta_anc,"))
+    path.write_text("".join(lines + [lines[first - 1]]), encoding="utf-8")
+    expected = rf"line {len(lines) + 1}, column threshold_id: duplicate primary key 'camitta_anc' \(first on line {first}\)"
+    with pytest.raises(ValueError, match=expected):
+        _thresholds.threshold("camitta_anc")
 
 
 def test_table_is_read_once(monkeypatch):
-    _thresholds._table.cache_clear()
-    _thresholds.get.cache_clear()
+    data_module._clear_caches()
     calls = []
-    real_load = _thresholds._load
-    monkeypatch.setattr(_thresholds, "_load", lambda path: calls.append(path) or real_load(path))
+    real_decode = data_module._decode
+    monkeypatch.setattr(data_module, "_decode", lambda raw, where: calls.append(where) or real_decode(raw, where))
     for _ in range(3):
         severity(anc=0.1, platelets=5, reticulocytes=5, cellularity=5)
         cytopenias(hb=9, anc=1, platelets=50, sex="male")
-    assert len(calls) == 1
+    # thresholds.csv and plausible_ranges.csv, each once.
+    assert sorted(Path(w).name for w in calls) == ["plausible_ranges.csv", "thresholds.csv"]
 
 
 def test_source_checkout_path_is_the_repository_table():
@@ -580,9 +598,56 @@ def test_response_rejects_bad_input(changes, message):
         response(**{**GOOD_RESPONSE, **changes})
 
 
-def test_upper_plausibility_limits_are_allowed():
-    # The guards reject only values beyond them: 25 g/dL and 5000 x10^9/L pass.
-    assert cytopenias(hb=25, wbc=5000, platelets=5000, sex="male") == frozenset()
+def _limit(measure: str) -> float:
+    with (ROOT / "data" / "plausible_ranges.csv").open(encoding="utf-8") as handle:
+        return float(next(row["high"] for row in csv.DictReader(handle) if row["measure"] == measure))
+
+
+def test_values_just_below_the_plausibility_limits_are_accepted():
+    below = {m: _limit(m) - 0.01 for m in ("hb", "wbc", "anc", "platelets", "reticulocytes")}
+    assert cytopenias(hb=below["hb"], wbc=below["wbc"], anc=below["anc"], platelets=below["platelets"],
+                      sex="male") == frozenset()
+    assert severity(anc=below["anc"], platelets=below["platelets"], reticulocytes=below["reticulocytes"],
+                    cellularity=10) is Severity.NON_SEVERE
+
+
+@pytest.mark.parametrize("measure", ["hb", "wbc", "anc", "platelets"])
+def test_values_at_the_plausibility_limit_are_refused(measure):
+    args = {**NORMAL, "sex": "male", measure: _limit(measure)}
+    with pytest.raises(ValueError, match=rf"{measure}=\S+ .*is implausible .*to below {_limit(measure):g}.*convert\("):
+        cytopenias(**args)
+
+
+def test_plausibility_limits_in_docstrings_match_the_table():
+    import hemaedu.clinical as clinical
+
+    for measure, doc in [("hb", cytopenias.__doc__), ("platelets", cytopenias.__doc__), ("wbc", cytopenias.__doc__),
+                         ("anc", severity.__doc__), ("reticulocytes", severity.__doc__)]:
+        assert f"below {_limit(measure):g}" in " ".join(doc.split()), measure
+    assert "below 25 g/dL; WBC 0 to below 500, ANC 0 to below 100" in " ".join(clinical.__doc__.split())
+
+
+@pytest.mark.parametrize(
+    ("call", "kwargs"),
+    [
+        # Issue 9, defect 1: each of these gave a wrong answer (in brackets) before.
+        (severity, dict(anc=150, platelets=10, reticulocytes=15, cellularity=10)),  # "severe"
+        (severity, dict(anc=300, platelets=30, reticulocytes=15, cellularity=10)),  # "non-severe"
+        (response, dict(anc=300, hb=8, platelets=30, reticulocytes=15)),  # "partial"
+        (is_pancytopenia, dict(hb=9, wbc=1500, platelets=45, sex="female")),  # False
+        (cytopenias, dict(hb=14, wbc=3000, platelets=250, sex="male")),  # leukopenia dropped
+    ],
+)
+def test_counts_typed_per_microlitre_are_refused(call, kwargs):
+    with pytest.raises(ValueError, match=r"looks like a count per microlitre.*convert\("):
+        call(**kwargs)
+
+
+def test_anc_above_wbc_is_refused():
+    with pytest.raises(ValueError, match=r"anc=50 is above wbc=2\.1 .*neutrophils are part of the white cells"):
+        cytopenias(hb=9, wbc=2.1, anc=50, platelets=45, sex="female")
+    # Equal counts are possible (every white cell a neutrophil) and accepted.
+    assert "neutropenia" in cytopenias(hb=9, wbc=1.2, anc=1.2, platelets=45, sex="female")
 
 
 def test_arguments_are_keyword_only():

@@ -102,11 +102,9 @@ def corrupt_copy(tmp_path, monkeypatch):
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
     monkeypatch.setattr(data_module, "data_path", lambda filename: copy / filename)
-    data_module._datapackage.cache_clear()
-    data_module._load_frame.cache_clear()
+    data_module._clear_caches()
     yield copy
-    data_module._datapackage.cache_clear()
-    data_module._load_frame.cache_clear()
+    data_module._clear_caches()
 
 
 @pytest.mark.parametrize(
