@@ -164,8 +164,11 @@ def integer(name: str, value: object, minimum: int = 0) -> int:
     if isinstance(value, numbers.Integral):
         result = int(value)
     else:
-        as_float = real(name, value)
-        if not as_float.is_integer():
+        try:
+            as_float = float(value)
+        except OverflowError:  # e.g. Fraction(10**400)
+            raise ValueError(f"{name} must be at most 2**53 = {MAX_INTEGER}, got {_show(value)}.") from None
+        if not (math.isfinite(as_float) and as_float.is_integer()):
             raise ValueError(f"{name} must be a whole number (a count), got {_show(value)}.")
         result = int(as_float)
     if result < minimum:
@@ -183,6 +186,11 @@ def level(name: str, value: object) -> float:
     if not 0 < result < 1:
         raise ValueError(
             f"{name} must lie strictly between 0 and 1, got {_show(value)}; use 0.95 for a 95 % interval."
+        )
+    if (1 + result) / 2 >= 1.0:
+        # The upper tail probability (1 + level)/2 rounds to 1: the interval would be unbounded.
+        raise ValueError(
+            f"{name}={_show(value)} is too close to 1 to compute an interval; use at most 0.999999."
         )
     return result
 

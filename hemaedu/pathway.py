@@ -215,8 +215,12 @@ def pathway_steps(rows: Iterable[Mapping[str, Any]] | None = None) -> tuple[Path
 
 
 def _check_inputs(age: Any, severity: Any, sibling_donor: Any, transfusion_dependent: Any) -> tuple[float, str]:
-    if isinstance(age, bool) or not isinstance(age, (int, float)) or not math.isfinite(age):
-        raise ValueError(f"age must be a finite number of years, got {age!r}")
+    try:
+        finite = not isinstance(age, bool) and isinstance(age, (int, float)) and math.isfinite(age)
+    except OverflowError:  # an int beyond the float range, e.g. 10**400
+        finite = False
+    if not finite:
+        raise ValueError(f"age must be a finite number of years, got {str(age)[:40]!r}")
     if not AGE_RANGE[0] <= age <= AGE_RANGE[1]:
         raise ValueError(f"age must lie within {AGE_RANGE[0]}-{AGE_RANGE[1]} years, got {age!r}")
     grade = str(severity)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from . import _validate as v
 
-__all__ = ["ConfidenceInterval", "ExpectedCases", "expected_cases", "simulate_cohorts", "wilson_interval"]
+__all__ = ["MAX_MEAN", "ConfidenceInterval", "ExpectedCases", "expected_cases", "simulate_cohorts", "wilson_interval"]
 
 
 class ConfidenceInterval(NamedTuple):
@@ -111,41 +111,75 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> ConfidenceIn
 
 # Below this mean a plain walk up from k = 0 is both exact and fast.
 _SMALL_MEAN = 50.0
+# Up to this mean the quantiles are exact (tail sums over about 20 standard
+# deviations, at most about 2 x 10^5 terms: tens of milliseconds). Above it the
+# Cornish-Fisher expansion is used without refinement: its error is far below
+# one case there, so it can differ from the exact quantile by one case at most,
+# and only when the quantile lies within that error of a whole number.
+_EXACT_MEAN = 1e8
+#: Largest expected count :func:`expected_cases` accepts (10^15 cases). Beyond
+#: it a float cannot hold every whole number near the mean, so no quantile could
+#: be exact; no real population comes near (8 billion people for 100 years at a
+#: rate of a million per million is 8 x 10^11).
+MAX_MEAN = 1e15
 # Tail sums stop once a term adds less than this fraction of the running sum.
 _TAIL_TOLERANCE = 1e-17
+# The Cornish-Fisher start is within a step or two of the exact quantile; the
+# refinement never needs more, and the bound keeps every call finite.
+_MAX_REFINE_STEPS = 64
 
 
 def _log_pmf(k: int, mu: float) -> float:
     return k * math.log(mu) - mu - math.lgamma(k + 1)
 
 
-def _cdf(k: int, mu: float) -> float:
-    """P(X <= k) for X ~ Poisson(mu), mu > 0, summing the smaller tail only."""
-    if k < 0:
-        return 0.0
-    if k < mu:
-        # Lower tail: terms shrink going down (ratio j/mu < 1).
-        term = math.exp(_log_pmf(k, mu))
-        total = term
-        j = k
-        while j > 0:
-            term *= j / mu
-            j -= 1
-            total += term
-            if term < total * _TAIL_TOLERANCE:
-                break
-        return total
-    # Upper tail: terms shrink going up (ratio mu/j < 1), then P(X <= k) = 1 - tail.
+def _lower_tail(k: int, mu: float) -> float:
+    """P(X <= k) for 0 <= k < mu, summing down from k (terms shrink: ratio j/mu < 1)."""
+    term = math.exp(_log_pmf(k, mu))
+    total = term
+    j = k
+    while j > 0:
+        term *= j / mu
+        j -= 1
+        total += term
+        if term < total * _TAIL_TOLERANCE:
+            break
+    return total
+
+
+def _upper_tail(k: int, mu: float) -> float:
+    """P(X > k) for k >= mu, summing up from k + 1 (terms shrink: ratio mu/j < 1)."""
     j = k + 1
     term = math.exp(_log_pmf(j, mu))
     tail = term
-    while True:
+    while term >= tail * _TAIL_TOLERANCE and term > 0.0:
         j += 1
         term *= mu / j
         tail += term
-        if term < tail * _TAIL_TOLERANCE or term == 0.0:
-            break
-    return 1.0 - tail
+    return tail
+
+
+def _reaches(k: int, q: float, mu: float) -> bool:
+    """Whether P(X <= k) >= q, from the smaller tail so that q near 0 or 1 stays exact."""
+    if k < 0:
+        return False
+    if k < mu:
+        return _lower_tail(k, mu) >= q
+    # P(X <= k) >= q  <=>  P(X > k) <= 1 - q, without rounding 1 - tail.
+    return _upper_tail(k, mu) <= 1.0 - q
+
+
+def _cornish_fisher(q: float, mu: float) -> int:
+    """Poisson quantile from the Cornish-Fisher expansion with continuity correction.
+
+    Every cumulant of a Poisson count equals mu, so its skewness is mu^-1/2 and
+    its excess kurtosis 1/mu; the expansion to that order gives the standardized
+    quantile w, and P(X <= k) ~ G(k + 1/2) gives k = ceil(mu + w sqrt(mu) - 1/2).
+    """
+    z = NormalDist().inv_cdf(q)
+    g1 = 1 / math.sqrt(mu)
+    w = z + (z * z - 1) * g1 / 6 + (z**3 - 3 * z) * g1 * g1 / 24 - (2 * z**3 - 5 * z) * g1 * g1 / 36
+    return max(0, math.ceil(mu + w * math.sqrt(mu) - 0.5))
 
 
 def _poisson_ppf(q: float, mu: float) -> int:
@@ -163,22 +197,20 @@ def _poisson_ppf(q: float, mu: float) -> int:
             if term == 0.0:  # q is within rounding of 1; nothing more to add
                 break
         return k
-    # Start from the normal approximation with the Cornish-Fisher skewness
-    # correction (usually within a step or two), then walk with the exact pmf.
-    z = NormalDist().inv_cdf(q)
-    k = max(0, math.floor(mu + z * math.sqrt(mu) + (z * z - 1) / 6))
-    cdf = _cdf(k, mu)
-    if cdf >= q:
-        while k > 0:
-            below = cdf - math.exp(_log_pmf(k, mu))
-            if below < q:
-                break
-            cdf = below
-            k -= 1
+    k = _cornish_fisher(q, mu)
+    if mu > _EXACT_MEAN:
         return k
-    while cdf < q:
-        k += 1
-        cdf += math.exp(_log_pmf(k, mu))
+    # Refine with exact tail sums: a bounded walk to the smallest k that reaches q.
+    if _reaches(k, q, mu):
+        for _ in range(_MAX_REFINE_STEPS):
+            if k == 0 or not _reaches(k - 1, q, mu):
+                break
+            k -= 1
+    else:
+        for _ in range(_MAX_REFINE_STEPS):
+            k += 1
+            if _reaches(k, q, mu):
+                break
     return k
 
 
@@ -202,6 +234,9 @@ def expected_cases(
     level : float
         Coverage of the central interval, strictly between 0 and 1.
 
+    The expected count ``rate_per_million * population / 10^6 * years`` must
+    be at most 10^15 cases (:data:`MAX_MEAN`).
+
     Returns
     -------
     ExpectedCases
@@ -212,7 +247,8 @@ def expected_cases(
     Raises
     ------
     ValueError
-        For negative or non-finite inputs or level outside (0, 1).
+        For negative, non-finite or overflowing inputs, level outside (0, 1),
+        or an expected count above 10^15.
 
     Notes
     -----
@@ -220,6 +256,12 @@ def expected_cases(
     Poisson distribution with the given mean (the smallest k whose cumulative
     probability reaches q), as ``scipy.stats.poisson.ppf`` computes them.
     They describe chance variation only, not uncertainty in the rate itself.
+
+    Every call does bounded work. Up to a mean of 10^8 the quantiles are
+    exact: a direct sum below a mean of 50, otherwise the Cornish-Fisher
+    expansion refined by sums of the smaller Poisson tail. Above 10^8 the
+    Cornish-Fisher expansion with continuity correction is used alone; it can
+    differ from the exact quantile by one case (a relative error below 10^-8).
 
     Examples
     --------
@@ -237,6 +279,12 @@ def expected_cases(
         raise ValueError(
             f"rate_per_million * population * years overflows ({rate_per_million!r} x {population!r} x {years!r}); "
             "pass realistic values."
+        )
+    if mean > MAX_MEAN:
+        raise ValueError(
+            f"the expected count rate_per_million * population / 10^6 * years = {mean:.3g} is above "
+            f"{MAX_MEAN:.0e} cases, the largest this function accepts (no real population comes near it); "
+            f"check population (a number of people, e.g. 10_400_000) and years."
         )
     low = _poisson_ppf((1 - level) / 2, mean)
     high = _poisson_ppf((1 + level) / 2, mean)

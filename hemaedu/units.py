@@ -6,6 +6,8 @@ counts in 10^9/L); :func:`convert` is the one place where other units enter.
 
 from __future__ import annotations
 
+import math
+
 from . import _validate as v
 
 __all__ = ["COUNT_UNITS", "HB_MMOL_PER_G_DL", "HEMOGLOBIN_UNITS", "convert"]
@@ -51,7 +53,9 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     Parameters
     ----------
     value : float
-        A finite number >= 0.
+        A finite number >= 0 whose converted value is also finite (below
+        about 1.8e308). ``convert`` checks units, not plausibility: the rule
+        functions check that a value is plausible in its canonical unit.
     from_unit, to_unit : str
         Hemoglobin: ``"g/dL"``, ``"g/L"``, ``"mmol/L"``. Cell counts:
         ``"10^9/L"``, ``"10^3/uL"``, ``"/uL"``, ``"/mm3"`` (``µL`` and ``uL`` are
@@ -66,7 +70,8 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     ------
     ValueError
         For an unknown unit (the message lists the valid ones), a conversion
-        between a concentration and a count, or a negative or non-finite value.
+        between a concentration and a count, a negative or non-finite value,
+        or a result that overflows (e.g. ``convert(1e308, "g/dL", "g/L")``).
 
     Notes
     -----
@@ -92,4 +97,10 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         )
     if source == target:
         return value
-    return value / _FACTOR[source] * _FACTOR[target]
+    result = value / _FACTOR[source] * _FACTOR[target]
+    if not math.isfinite(result):
+        raise ValueError(
+            f"convert({v._show(value)}, {source!r}, {target!r}) overflows: the result is too large for a float; "
+            f"pass a realistic {_QUANTITY[source]}."
+        )
+    return result

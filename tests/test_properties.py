@@ -8,15 +8,24 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from hemaedu._validate import plausible_range
 from hemaedu.clinical import Severity, cytopenias, severity
 from hemaedu.stats import expected_cases, wilson_interval
 from hemaedu.units import COUNT_UNITS, HEMOGLOBIN_UNITS, convert
 
+
+def _below(measure: str) -> st.SearchStrategy[float]:
+    """Values from 0 up to (not including) the measure's plausibility limit in data/."""
+    high = plausible_range(measure).high
+    return st.floats(min_value=0, max_value=high, exclude_max=True, allow_nan=False, allow_infinity=False)
+
+
 # Values kept within the plausibility guards, with the cut-off regions well covered.
-counts = st.floats(min_value=0, max_value=400, allow_nan=False, allow_infinity=False)
-small_counts = st.one_of(st.floats(min_value=0, max_value=2, allow_nan=False), counts)
+counts = _below("platelets")
+retics = _below("reticulocytes")
+small_counts = st.one_of(st.floats(min_value=0, max_value=2, allow_nan=False), _below("anc"))
 percents = st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=False)
-hemoglobins = st.floats(min_value=0, max_value=25, allow_nan=False, allow_infinity=False)
+hemoglobins = _below("hb")
 methods = st.sampled_from(["automated", "manual"])
 sexes = st.sampled_from(["female", "male"])
 fractions = st.floats(min_value=0, max_value=1, allow_nan=False)
@@ -29,7 +38,7 @@ def severity_inputs(draw):
     return dict(
         anc=draw(small_counts),
         platelets=draw(counts),
-        reticulocytes=draw(counts),
+        reticulocytes=draw(retics),
         cellularity=draw(percents),
         residual_hematopoietic=draw(st.one_of(st.none(), percents)),
         retic_method=draw(methods),
@@ -68,13 +77,10 @@ def test_very_severe_implies_the_severe_conditions(inputs):
 
 @st.composite
 def blood_counts(draw):
-    return dict(
-        hb=draw(hemoglobins),
-        platelets=draw(counts),
-        sex=draw(sexes),
-        wbc=draw(st.one_of(st.none(), counts)),
-        anc=draw(small_counts),
-    )
+    wbc = draw(st.one_of(st.none(), st.floats(min_value=0, max_value=20, allow_nan=False), _below("wbc")))
+    # Neutrophils are white cells: with a WBC the ANC is a share of it.
+    anc = draw(small_counts) if wbc is None else min(wbc * draw(fractions), draw(_below("anc")))
+    return dict(hb=draw(hemoglobins), platelets=draw(counts), sex=draw(sexes), wbc=wbc, anc=anc)
 
 
 @settings(max_examples=400)
@@ -82,7 +88,11 @@ def blood_counts(draw):
 def test_cytopenias_are_monotone(inputs, field, factor):
     assume(inputs[field] is not None)
     before = cytopenias(**inputs)
-    after = cytopenias(**{**inputs, field: inputs[field] * factor})
+    lowered = {**inputs, field: inputs[field] * factor}
+    if field == "wbc":
+        # Lowering the WBC lowers the neutrophils in it too (ANC <= WBC).
+        lowered["anc"] = min(inputs["anc"], lowered["wbc"])
+    after = cytopenias(**lowered)
     assert before <= after
 
 
