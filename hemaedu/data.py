@@ -114,7 +114,7 @@ def _check_name(name: object) -> str:
     if not isinstance(name, str):
         raise ValueError(
             f"a table name must be a string such as 'incidence', got {name!r} ({type(name).__name__}); "
-            f"load one table per call, e.g. [load(n) for n in names]. Valid names are: {', '.join(TABLES)}"
+            f"load one table per call, e.g. [load(n) for n in names]; valid names are: {', '.join(TABLES)}"
         )
     if name not in TABLES:
         raise ValueError(f"unknown table {name!r}; valid names are: {', '.join(TABLES)}")

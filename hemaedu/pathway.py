@@ -217,10 +217,10 @@ def pathway_steps(rows: Iterable[Mapping[str, Any]] | None = None) -> tuple[Path
 def _check_inputs(age: Any, severity: Any, sibling_donor: Any, transfusion_dependent: Any) -> tuple[float, str]:
     try:
         finite = not isinstance(age, bool) and isinstance(age, (int, float)) and math.isfinite(age)
-    except OverflowError:  # an int beyond the float range, e.g. 10**400
-        finite = False
+    except OverflowError:  # an int beyond the float range, e.g. 10**400 (too long to print)
+        raise ValueError("age must be a finite number of years, got an int beyond the float range") from None
     if not finite:
-        raise ValueError(f"age must be a finite number of years, got {str(age)[:40]!r}")
+        raise ValueError(f"age must be a finite number of years, got {age!r}")
     if not AGE_RANGE[0] <= age <= AGE_RANGE[1]:
         raise ValueError(f"age must lie within {AGE_RANGE[0]}-{AGE_RANGE[1]} years, got {age!r}")
     grade = str(severity)
