@@ -143,3 +143,38 @@ def test_unreadable_datapackage_raises(corrupt_copy):
     (corrupt_copy / "datapackage.json").write_text("{not json")
     with pytest.raises(ValueError, match="cannot read the data description"):
         hemaedu.load("incidence")
+
+
+@pytest.mark.parametrize("name", hemaedu.TABLES)
+def test_every_resource_records_rows_bytes_and_hash(name):
+    resource = RESOURCES[name]
+    raw = (DATA / resource["path"]).read_bytes()
+    assert resource["bytes"] == len(raw)
+    assert resource["hash"] == data_module.file_digest(raw)
+    assert resource["hash"].startswith("sha256:") and len(resource["hash"]) == len("sha256:") + 64
+    assert resource["rows"] == len(hemaedu.load(name))
+
+
+def test_refresh_tool_finds_nothing_to_update():
+    # After a deliberate edit of a CSV, `make data-hashes` records the new state.
+    result = subprocess.run(
+        [sys.executable, str(DATA.parent / "tools" / "refresh_data_hashes.py"), "--check"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_files_are_checked_out_with_lf_line_endings():
+    # The recorded hashes are of LF files; .gitattributes keeps Windows checkouts LF too.
+    for resource in PACKAGE["resources"]:
+        assert b"\r\n" not in (DATA / resource["path"]).read_bytes(), resource["path"]
+    attributes = (DATA.parent / ".gitattributes").read_text(encoding="utf-8")
+    assert "data/*.csv text eol=lf" in attributes
+
+
+def test_plausible_ranges_cover_every_count_the_rules_take():
+    ranges = hemaedu.load("plausible_ranges").set_index("measure")
+    assert set(ranges.index) == {"hb", "wbc", "anc", "platelets", "reticulocytes"}
+    assert (ranges["low"] < ranges["high"]).all()
+    assert ranges.loc["hb", "unit"] == "g/dL"
+    assert set(ranges.drop(index="hb")["unit"]) == {"10^9/L"}

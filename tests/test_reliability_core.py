@@ -247,12 +247,13 @@ def _assert_refused(table: str, pattern: str, *, rules: bool = False) -> None:
 
 
 def test_truncated_mid_number_is_refused_by_load_and_rules(data_copy):
-    # Before: the rules' own reader turned camitta_platelets 20 into 2 (or 150 into 15).
+    # Before: the rules' own reader turned the platelet cut-off 150 into 15, so
+    # cytopenias(platelets=100, ...) no longer found thrombocytopenia.
     path = data_copy / "thresholds.csv"
     text = path.read_text(encoding="utf-8")
-    cut = text.index("camitta_platelets,platelets,10^9/L,<,2") + len("camitta_platelets,platelets,10^9/L,<,2")
+    cut = text.index("thrombocytopenia_platelets,platelets,10^9/L,<,15") + len("thrombocytopenia_platelets,platelets,10^9/L,<,15")
     path.write_text(text[:cut], encoding="utf-8")
-    line = _line_of(path, "camitta_platelets")
+    line = _line_of(path, "thrombocytopenia_platelets")
     _assert_refused("thresholds", rf"thresholds\.csv line {line} is corrupted: 5 cells, expected 11", rules=True)
 
 

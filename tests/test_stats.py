@@ -233,3 +233,41 @@ def test_simulate_cohorts_without_seed_varies():
 def test_simulate_cohorts_rejects_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         simulate_cohorts(**kwargs)
+
+
+# Means beyond the old test range: exact up to 1e8, Cornish-Fisher (within one case) above.
+@pytest.mark.parametrize("mean", [2.5e6, 1e7, 3.3e7, 1e8])
+@pytest.mark.parametrize("level", [0.5, 0.9, 0.95, 0.99, 0.999])
+def test_large_means_match_scipy_exactly_up_to_1e8(mean, level):
+    result = expected_cases(rate_per_million=mean, population=1_000_000, level=level)
+    assert result.low == int(scipy_stats.poisson.ppf((1 - level) / 2, mean))
+    assert result.high == int(scipy_stats.poisson.ppf((1 + level) / 2, mean))
+
+
+@pytest.mark.parametrize("mean", [1.5e8, 1e9, 7.7e10, 1e12, 3e13])
+@pytest.mark.parametrize("level", [0.5, 0.9, 0.95, 0.99])
+def test_means_above_1e8_are_within_one_case_of_scipy(mean, level):
+    result = expected_cases(rate_per_million=mean, population=1_000_000, level=level)
+    for got, q in ((result.low, (1 - level) / 2), (result.high, (1 + level) / 2)):
+        expected = scipy_stats.poisson.ppf(q, mean)
+        if math.isfinite(expected):  # scipy itself gives NaN for some very large means
+            assert abs(got - expected) <= 1
+
+
+def test_extreme_quantiles_use_the_accurate_tail():
+    # At q = 1 - 1e-6 and mean 1e7, scipy's own survival function is about 4 % low
+    # (9.65e-7 where the Edgeworth and Wilson-Hilferty approximations both give
+    # 1.0012e-6), so its ppf is one case lower; the exact tail sum is checked here.
+    from hemaedu.stats import _upper_tail
+
+    result = expected_cases(rate_per_million=1e7, population=1_000_000, level=1 - 2e-6)
+    assert _upper_tail(result.high, 1e7) <= 1e-6 < _upper_tail(result.high - 1, 1e7)
+    assert abs(result.high - scipy_stats.poisson.ppf(1 - 1e-6, 1e7)) <= 1
+
+
+def test_astronomically_large_means_are_refused():
+    # Before: population=1e300 never returned (summation loop) and 1e18 took seconds.
+    with pytest.raises(ValueError, match=r"= 2\.3e\+294 is above 1e\+15 cases.*check population"):
+        expected_cases(rate_per_million=2.3, population=1e300)
+    with pytest.raises(ValueError, match=r"is above 1e\+15 cases"):
+        expected_cases(rate_per_million=2.3, population=1e18, years=1000)
