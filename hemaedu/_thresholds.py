@@ -80,6 +80,11 @@ def _index(table: object) -> dict[str, Threshold]:
     return index
 
 
+def _table() -> dict[str, Threshold]:
+    """Every threshold by id, in table order (read and checked once per process)."""
+    return _index(_data._table(_TABLE))
+
+
 def get(threshold_id: str) -> Threshold:
     """Return the full :class:`Threshold` row for ``threshold_id``.
 
@@ -89,7 +94,7 @@ def get(threshold_id: str) -> Threshold:
     >>> print(get("camitta_anc"))
     anc < 0.5 10^9/L (BSH 2016 (modified Camitta))
     """
-    rows = _index(_data._table(_TABLE))
+    rows = _table()
     if threshold_id not in rows:
         raise ValueError(
             f"threshold_id {threshold_id!r} is missing from the thresholds table {table_path()}; "
