@@ -8,6 +8,11 @@ Canonical units, used by every function (see ``hemaedu.convert`` for others):
 * ``wbc``, ``anc``, ``platelets``, ``reticulocytes``: 10^9/L
 * ``cellularity``, ``residual_hematopoietic``: percent of marrow
 
+A value that only makes sense in another unit (a count typed per microlitre,
+hemoglobin in g/L) is refused with a ``ValueError`` that suggests the
+``convert(...)`` call; the accepted range of each value is kept, with its
+source, in ``data/plausible_ranges.csv``.
+
 ``import hemaedu`` is deliberately light: the rules, units and statistics use the
 standard library only. pandas is imported the first time a table is loaded and
 plotly/ipywidgets only when a figure or widget module is imported, so the rules
