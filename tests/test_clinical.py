@@ -136,7 +136,8 @@ def test_duplicate_threshold_id_names_both_lines(data_copy):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     first = next(i for i, line in enumerate(lines, start=1) if line.startswith("camitta_anc,"))
     path.write_text("".join(lines + [lines[first - 1]]), encoding="utf-8")
-    expected = rf"line {len(lines) + 1}, column threshold_id: duplicate primary key 'camitta_anc' \(first on line {first}\)"
+    expected = (rf"line {len(lines) + 1}, column threshold_id: "
+                rf"duplicate primary key 'camitta_anc' \(first on line {first}\)")
     with pytest.raises(ValueError, match=expected):
         _thresholds.threshold("camitta_anc")
 

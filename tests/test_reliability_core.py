@@ -85,7 +85,8 @@ def test_the_sweep_covers_every_count_argument_of_every_rule():
 @pytest.mark.parametrize("function", ["cytopenias", "is_pancytopenia", "response"])
 @pytest.mark.parametrize("hb_g_per_l", [25, 60, 80, 99, 100, 119, 120, 129, 130, 160, 200])
 def test_hemoglobin_in_grams_per_litre_is_refused(function, hb_g_per_l):
-    with pytest.raises(ValueError, match=rf'hb={hb_g_per_l} g/dL is implausible.*g/L.*convert\({hb_g_per_l}, "g/L", "g/dL"\)'):
+    message = rf'hb={hb_g_per_l} g/dL is implausible.*g/L.*convert\({hb_g_per_l}, "g/L", "g/dL"\)'
+    with pytest.raises(ValueError, match=message):
         FUNCTIONS[function](**{**BASE[function], "hb": hb_g_per_l})
 
 
@@ -152,7 +153,8 @@ OTHER_CALLS = {
     "wilson_interval": (hemaedu.wilson_interval, dict(successes=41, n=60, level=0.95)),
     "simulate_cohorts": (hemaedu.simulate_cohorts, dict(responders=41, n=60, cohort_size=30, n_cohorts=5, seed=1)),
     "convert": (lambda value: hemaedu.convert(value, "g/dL", "g/L"), dict(value=12.5)),
-    "choose_step": (pathway.choose_step, dict(age=30, severity="severe", sibling_donor=True, transfusion_dependent=True)),
+    "choose_step": (pathway.choose_step,
+                    dict(age=30, severity="severe", sibling_donor=True, transfusion_dependent=True)),
 }
 OVERFLOW_CASES = [(name, FUNCTIONS[name], BASE[name], arg) for name, args in NUMERIC_ARGS.items() for arg in args]
 OVERFLOW_CASES += [
@@ -163,7 +165,8 @@ OVERFLOW_CASES += [
 ]
 
 
-@pytest.mark.parametrize(("name", "call", "base", "arg"), OVERFLOW_CASES, ids=[f"{c[0]}-{c[3]}" for c in OVERFLOW_CASES])
+@pytest.mark.parametrize(("name", "call", "base", "arg"), OVERFLOW_CASES,
+                         ids=[f"{case[0]}-{case[3]}" for case in OVERFLOW_CASES])
 @pytest.mark.parametrize("bad", HUGE, ids=["1e400", "-1e400", "Fraction1e400", "1e5000", "inf", "-inf", "nan"])
 def test_overflowing_and_non_finite_numbers_are_value_errors_naming_the_argument(name, call, base, arg, bad):
     # Before: float(10**400) raised OverflowError out of every one of these.
@@ -251,7 +254,8 @@ def test_truncated_mid_number_is_refused_by_load_and_rules(data_copy):
     # cytopenias(platelets=100, ...) no longer found thrombocytopenia.
     path = data_copy / "thresholds.csv"
     text = path.read_text(encoding="utf-8")
-    cut = text.index("thrombocytopenia_platelets,platelets,10^9/L,<,15") + len("thrombocytopenia_platelets,platelets,10^9/L,<,15")
+    prefix = "thrombocytopenia_platelets,platelets,10^9/L,<,15"
+    cut = text.index(prefix) + len(prefix)
     path.write_text(text[:cut], encoding="utf-8")
     line = _line_of(path, "thrombocytopenia_platelets")
     _assert_refused("thresholds", rf"thresholds\.csv line {line} is corrupted: 5 cells, expected 11", rules=True)
@@ -273,7 +277,8 @@ def test_truncated_at_a_row_boundary_is_refused_by_the_row_count(data_copy, tabl
 def test_negative_cutoff_is_refused_with_line_and_column(data_copy):
     # Before: a negative cut-off turned a severe case non-severe.
     line = _set_cell(data_copy / "thresholds.csv", "camitta_anc", "value", "-0.5")
-    _assert_refused("thresholds", rf"thresholds\.csv line {line}, column value: -0\.5 is below the minimum 0", rules=True)
+    _assert_refused("thresholds", rf"thresholds\.csv line {line}, column value: -0\.5 is below the minimum 0",
+                    rules=True)
 
 
 def test_flipped_comparator_is_refused_by_the_hash(data_copy):
