@@ -283,7 +283,7 @@ def _check_integrity(resource: dict[str, Any], raw: bytes, n_rows: int, where: s
     if "rows" in changed and n_rows < recorded["rows"]:
         hints.append(f"{recorded['rows'] - n_rows} row(s) are missing (a truncated or cut file?)")
     if b"\r\n" in raw:
-        hints.append("its line endings are CRLF (Windows) where LF was recorded: restore LF line endings")
+        hints.append("its line endings are CRLF (Windows): if an editor or git changed them, restore LF line endings")
     hint = (" " + "; ".join(hints) + ".") if hints else ""
     raise ValueError(
         f"{where} has changed since datapackage.json recorded it ({details}).{hint} "
@@ -362,7 +362,13 @@ def _table(name: str) -> _Table:
     return _Table(fields=fields, rows=tuple(rows), lines=tuple(lines), where=where)
 
 
-def _check_unique(resource, fields, rows, lines, where) -> None:
+def _check_unique(
+    resource: dict[str, Any],
+    fields: tuple[dict[str, Any], ...],
+    rows: list[dict[str, Any]],
+    lines: list[int],
+    where: str,
+) -> None:
     """Primary key and ``unique`` columns: the second occurrence is named with both lines."""
     key = resource["schema"].get("primaryKey")
     keys = [[key] if isinstance(key, str) else list(key)] if key else []
