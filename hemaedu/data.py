@@ -67,8 +67,9 @@ REFRESH_HASHES = "make data-hashes (or: python tools/refresh_data_hashes.py)"
 _REINSTALL = "reinstall hemaedu (pip install --force-reinstall hemaedu) or restore data/ from git"
 
 # The unit every measure is stored in (the package's canonical units). Tables
-# with a measure and a unit column must use exactly these: a threshold in g/L
-# or /uL would otherwise be compared with values in g/dL or 10^9/L.
+# with a measure and a unit column must use exactly these (in thresholds: the
+# rows the rule functions read): a threshold in g/L or /uL would otherwise be
+# compared with values in g/dL or 10^9/L.
 CANONICAL_UNITS: dict[str, str] = {
     "hb": "g/dL",
     "wbc": "10^9/L",
@@ -216,6 +217,10 @@ _RowRule = Callable[[dict[str, Any]], "tuple[tuple[str, ...], str] | None"]
 
 
 def _canonical_unit(row: dict[str, Any]) -> tuple[tuple[str, ...], str] | None:
+    if row.get("used_by", "rules") == "teaching":
+        # Teaching rows may state a cut-off in another quantity (e.g. reticulocytes
+        # in % in the original Camitta criteria); the rule functions never read them.
+        return None
     expected = CANONICAL_UNITS.get(row["measure"])
     if expected is not None and row["unit"] != expected:
         return ("measure", "unit"), (
@@ -393,10 +398,13 @@ def _read_rows(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def _clear_caches() -> None:
-    """Forget every table read so far (tests point :func:`data_path` at a copy of data/)."""
-    _datapackage.cache_clear()
-    _table.cache_clear()
-    _load_frame.cache_clear()
+    """Forget every table read so far (tests point :func:`data_path` at a copy of data/).
+
+    Clears every cached function of this module, so a cache added later is not forgotten.
+    """
+    for value in list(globals().values()):
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
 
 
 _PANDAS_DTYPES = {"integer": "Int64", "number": "float64", "boolean": "boolean", "string": "string"}

@@ -444,3 +444,16 @@ def test_largest_accepted_mean_is_answered():
     assert result.low < 1e15 < result.high
     with pytest.raises(ValueError, match=r"= 1\.01e\+15 is above 1e\+15 cases"):
         hemaedu.expected_cases(rate_per_million=1.01e6, population=1e15, years=1)
+
+
+def test_a_teaching_threshold_may_use_another_unit_but_a_rule_threshold_may_not(data_copy):
+    # The original Camitta criterion is "reticulocytes below 1 %": a teaching row in %
+    # is legitimate; the same unit on a row the rules read is refused.
+    path = data_copy / "thresholds.csv"
+    _set_cell(path, "retic_severe_ash2010", "unit", "%")
+    _refresh(data_copy)
+    assert hemaedu.load("thresholds").set_index("threshold_id").loc["retic_severe_ash2010", "unit"] == "%"
+    line = _set_cell(path, "camitta_retic_automated", "unit", "%")
+    _refresh(data_copy)
+    _assert_refused("thresholds", rf"thresholds\.csv line {line}, columns measure, unit: reticulocytes must be "
+                    r"stored in 10\^9/L, got '%'", rules=True)
