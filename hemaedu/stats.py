@@ -111,12 +111,12 @@ def wilson_interval(successes: int, n: int, level: float = 0.95) -> ConfidenceIn
 
 # Below this mean a plain walk up from k = 0 is both exact and fast.
 _SMALL_MEAN = 50.0
-# Up to this mean the quantiles are exact (tail sums over about 20 standard
-# deviations, at most about 2 x 10^5 terms: tens of milliseconds). Above it the
+# Up to this mean the quantiles are exact (a few tail sums over about 10 standard
+# deviations each, about 10^5 terms in all: at most tens of milliseconds). Above it the
 # Cornish-Fisher expansion is used without refinement: its error is far below
 # one case there, so it can differ from the exact quantile by one case at most,
 # and only when the quantile lies within that error of a whole number.
-_EXACT_MEAN = 1e8
+_EXACT_MEAN = 1e7
 #: Largest expected count :func:`expected_cases` accepts (10^15 cases). Beyond
 #: it a float cannot hold every whole number near the mean, so no quantile could
 #: be exact; no real population comes near (8 billion people for 100 years at a
@@ -257,11 +257,12 @@ def expected_cases(
     probability reaches q), as ``scipy.stats.poisson.ppf`` computes them.
     They describe chance variation only, not uncertainty in the rate itself.
 
-    Every call does bounded work. Up to a mean of 10^8 the quantiles are
-    exact: a direct sum below a mean of 50, otherwise the Cornish-Fisher
-    expansion refined by sums of the smaller Poisson tail. Above 10^8 the
-    Cornish-Fisher expansion with continuity correction is used alone; it can
-    differ from the exact quantile by one case (a relative error below 10^-8).
+    Every call does bounded work (at most tens of milliseconds). Up to a
+    mean of 10^7 the quantiles are exact: a direct sum below a mean of 50,
+    otherwise the Cornish-Fisher expansion refined by sums of the smaller
+    Poisson tail. Above 10^7 the Cornish-Fisher expansion with continuity
+    correction is used alone; it can differ from the exact quantile by one
+    case (a relative error below 10^-7).
 
     Examples
     --------

@@ -235,18 +235,18 @@ def test_simulate_cohorts_rejects_bad_input(kwargs, message):
         simulate_cohorts(**kwargs)
 
 
-# Means beyond the old test range: exact up to 1e8, Cornish-Fisher (within one case) above.
-@pytest.mark.parametrize("mean", [2.5e6, 1e7, 3.3e7, 1e8])
+# Means beyond the old test range: exact up to 1e7, Cornish-Fisher (within one case) above.
+@pytest.mark.parametrize("mean", [2.5e6, 4.4e6, 1e7])
 @pytest.mark.parametrize("level", [0.5, 0.9, 0.95, 0.99, 0.999])
-def test_large_means_match_scipy_exactly_up_to_1e8(mean, level):
+def test_large_means_match_scipy_exactly_up_to_1e7(mean, level):
     result = expected_cases(rate_per_million=mean, population=1_000_000, level=level)
     assert result.low == int(scipy_stats.poisson.ppf((1 - level) / 2, mean))
     assert result.high == int(scipy_stats.poisson.ppf((1 + level) / 2, mean))
 
 
-@pytest.mark.parametrize("mean", [1.5e8, 1e9, 7.7e10, 1e12, 3e13])
+@pytest.mark.parametrize("mean", [1.5e7, 1e8, 1e9, 7.7e10, 1e12, 3e13])
 @pytest.mark.parametrize("level", [0.5, 0.9, 0.95, 0.99])
-def test_means_above_1e8_are_within_one_case_of_scipy(mean, level):
+def test_means_above_1e7_are_within_one_case_of_scipy(mean, level):
     result = expected_cases(rate_per_million=mean, population=1_000_000, level=level)
     for got, q in ((result.low, (1 - level) / 2), (result.high, (1 + level) / 2)):
         expected = scipy_stats.poisson.ppf(q, mean)
