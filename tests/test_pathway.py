@@ -37,7 +37,7 @@ def test_child_band_is_the_paediatric_one():
         assert row.source_id == "samarasinghe2018"
 
 
-@pytest.mark.parametrize(("grade", "transfused"), itertools.product(SEVERE_GRADES, (True, False)))
+@pytest.mark.parametrize(("grade", "transfused"), list(itertools.product(SEVERE_GRADES, (True, False))))
 def test_child_without_sibling_gets_ist_or_unrelated_transplant_never_eltrombopag(grade, transfused):
     for age in CHILD_AGES:
         step = choose_step(age=age, severity=grade, sibling_donor=False, transfusion_dependent=transfused)
@@ -47,7 +47,7 @@ def test_child_without_sibling_gets_ist_or_unrelated_transplant_never_eltrombopa
         assert "eltrombopag" not in step.first_line.lower()
 
 
-@pytest.mark.parametrize(("grade", "transfused"), itertools.product(SEVERE_GRADES, (True, False)))
+@pytest.mark.parametrize(("grade", "transfused"), list(itertools.product(SEVERE_GRADES, (True, False))))
 def test_child_with_sibling_gets_sibling_transplant(grade, transfused):
     for age in CHILD_AGES:
         step = choose_step(age=age, severity=grade, sibling_donor=True, transfusion_dependent=transfused)
