@@ -679,3 +679,129 @@ def test_caveats_a_learner_needs_are_in_the_notes():
     path = by_key("treatment_pathway", "step_id")
     for step in ("severe_no_sibling_young", "very_severe_no_sibling_young"):
         assert "15 y and over" in path[step]["notes"] and "children" in path[step]["notes"], step
+
+
+# --------------------------------------------------------------------------- tables added for issue 13
+
+NEW_TABLES = ("aa_classification", "workup", "pitfalls", "care_facts")
+
+
+def _package() -> dict:
+    import json
+
+    return json.loads((DATA / "datapackage.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("table", NEW_TABLES)
+def test_new_table_schema_is_complete(table):
+    # hemaedu.TABLES does not list these yet (hemaedu/data.py belongs to another change), so check the
+    # package description directly: described fields in file order, a primary key, a key to references.
+    resource = next(r for r in _package()["resources"] if r["name"] == table)
+    fields = resource["schema"]["fields"]
+    with open(DATA / f"{table}.csv", newline="", encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert header == [f["name"] for f in fields]
+    assert all(f.get("description") for f in fields), table
+    assert len(resource["description"]) > 80
+    key = resource["schema"]["primaryKey"]
+    assert len(key) == 1 and len({r[key[0]] for r in rows(table)}) == len(rows(table)) > 0
+    assert resource["schema"]["foreignKeys"] == [
+        {"fields": "source_id", "reference": {"resource": "references", "fields": "source_id"}}
+    ]
+    known = set(by_key("references", "source_id"))
+    assert {r["source_id"] for r in rows(table)} <= known
+
+
+def test_acute_chronic_classification_maps_onto_camitta_grades():
+    cls = by_key("aa_classification", "class_id")
+    grades = {k: {g.strip() for g in r["camitta_grades"].split(";")} for k, r in cls.items()}
+    assert all(g <= set(SEVERITIES) for g in grades.values())
+    assert grades["cn_acute"] == {"severe", "very severe"}
+    assert grades["cn_chronic"] == {"non-severe"}
+    assert grades["cn_saa2"] == {"severe", "very severe"}
+    # The 1987 acute criteria use reticulocytes < 15 x10^9/L, below the modified Camitta 20 (manual) / 60 (automated).
+    assert "< 15 x10^9/L" in cls["cn_acute"]["blood_criteria"]
+    thr = by_key("thresholds", "threshold_id")
+    assert 15 < float(thr["camitta_retic_manual"]["value"]) < float(thr["camitta_retic_automated"]["value"])
+    # Acute 1.4 + chronic 6.0 = 7.4 per million, the 21-province survey's total (incidence table).
+    assert float(by_key("incidence", "population_id")["china_21_provinces"]["rate_per_million"]) == pytest.approx(1.4 + 6.0)
+    assert "1.4 of the 7.4" in cls["cn_acute"]["notes"] and "6.0 of the 7.4" in cls["cn_chronic"]["notes"]
+    assert by_key("references", "source_id")["chinese_consensus2017"]["doi"] == "10.3760/cma.j.issn.0253-2727.2017.01.001"
+
+
+def test_workup_answers_the_issue_13_questions():
+    work = by_key("workup", "test_id")
+    for needed in ("blood_film", "marrow_aspirate_trephine", "pnh_flow", "chromosome_breakage", "telomere_length",
+                   "germline_panel", "sibling_donor_screen", "cytogenetics", "myeloid_gene_panel", "hla_typing",
+                   "b12_folate", "viral_serology", "liver_tests"):
+        assert needed in work, needed
+    diff = set(by_key("differential", "condition_id"))
+    for r in work.values():
+        ids = [i.strip() for i in r["differential_ids"].split(";") if i.strip()]
+        assert set(ids) <= diff, (r["test_id"], ids)
+        if r["checked"] == "false":
+            assert "not re-checked" in r["notes"], r["test_id"]
+    assert "40% (83/207)" in work["pnh_flow"]["notes"]
+
+
+def test_pitfalls_carry_their_published_numbers():
+    pit = by_key("pitfalls", "pitfall_id")
+    # Duffy-null USA reference interval 1.21-5.39 x10^9/L (Hibbs 2025, Blood, doi 10.1182/blood.2025029359).
+    duffy = pit["duffy_null_anc"]
+    assert (float(duffy["value_low"]), float(duffy["value_high"]), duffy["unit"]) == (1.21, 5.39, "10^9/L")
+    assert float(duffy["value_low"]) < float(by_key("thresholds", "threshold_id")["neutropenia_anc"]["value"])
+    # Merz 2023 (PMID 35994632): 19 of 80 Duffy-null adults had ANC < 2.0; 80 of 120 were Duffy null.
+    assert "19 of 80 (23.8%)" in duffy["notes"] and "80 of 120 (66.7%)" in duffy["notes"]
+    assert round(100 * 19 / 80, 1) == 23.8 and round(100 * 80 / 120, 1) == 66.7
+    assert by_key("references", "source_id")["merz2023_duffy"]["pmid"] == "35994632"
+    # Age-dependent normocellularity: 90% interval 30-75% in adults (Wong 2024, PMID 37904278), vs "100 minus age".
+    age = pit["cellularity_falls_with_age"]
+    assert (float(age["value_low"]), float(age["value_high"]), age["unit"]) == (30.0, 75.0, "%")
+    assert "100 minus age" in age["pitfall"] and "3% per decade" in age["notes"]
+    assert by_key("references", "source_id")["wong2024_cellularity"]["pmid"] == "37904278"
+    ptcp = pit["edta_pseudothrombocytopenia"]
+    assert "citrate" in ptcp["how_to_check"] and ptcp["source_id"] == "lardinois2021_ptcp"
+    retic = pit["reticulocyte_method"]
+    thr = by_key("thresholds", "threshold_id")
+    assert (float(retic["value_low"]), float(retic["value_high"])) == (
+        float(thr["camitta_retic_manual"]["value"]), float(thr["camitta_retic_automated"]["value"]))
+
+
+def test_care_facts_cover_each_section_and_pin_their_numbers():
+    facts = by_key("care_facts", "fact_id")
+    sections = {r["section"] for r in facts.values()}
+    assert sections == {"supportive care", "after first-line treatment", "living with aplastic anemia"}
+    for r in facts.values():
+        if r["checked"] == "false":
+            assert "not re-checked" in r["notes"] or "unconfirmed" in r["notes"], r["fact_id"]
+    pinned = {
+        "platelet_prophylaxis": (10, "kaufman2015"),        # AABB 2015, <= 10 x10^9/L
+        "iron_per_unit": (250, "jpac_iron_overload"),       # 200-250 mg per red-cell unit
+        "iron_overload_risk": (10, "lifeblood_iron_overload"),
+        "atg_steroid_cover": (40, "rosenfeld2003"),         # 40 mg/kg/day for 4 days
+        "response_timing": (61, "rosenfeld2003"),           # 60% / 61% / 58% at 3, 6, 12 months
+        "time_to_response": (3.0, "peffault2022"),          # 8.8 vs 3.0 months in RACE
+        "relapse_adults": (39, "patel2022"),
+        "relapse_children": (11.9, "japan_children_relapse"),  # 42 of 264 responders, 15.9%
+        "clonal_evolution": (15, "patel2022"),
+        "second_line_ratg": (30, "ratg_retreatment2006"),   # 30% refractory, 65% relapsed
+        "second_line_eltrombopag": (40, "desmond2014"),     # 17 of 43
+        "moderate_progression": (67, "howard2004_moderate_aa"),  # 16 of 24
+        "no_live_vaccines": (2, "hsct_vaccines2015"),
+    }
+    for fid, (value, source) in pinned.items():
+        assert (float(facts[fid]["value"]), facts[fid]["source_id"]) == (value, source), fid
+    assert round(100 * 42 / 264, 1) == 15.9 and round(100 * 17 / 43) == 40 and round(100 * 16 / 24) == 67
+    assert "15.9%" in facts["relapse_children"]["statement"]
+    assert "8.8 months" in facts["time_to_response"]["statement"]
+    assert "65%" in facts["second_line_ratg"]["statement"]
+    # The chelation ferritin figure was not re-read in the guideline, so it must stay flagged.
+    assert facts["chelation_ferritin"]["checked"] == "false" and "unconfirmed" in facts["chelation_ferritin"]["notes"]
+    # The misconception self-check and the diet correction are present.
+    assert "does not need iron tablets" in facts["no_iron_supplements"]["statement"]
+    assert "iron-rich food" in facts["diet_iron"]["statement"]
+    # Figures shared with the outcomes table agree with it.
+    out = by_key("outcomes", "outcome_id")
+    assert float(out["patel2022_relapse"]["value_percent"]) == float(facts["relapse_adults"]["value"])
+    assert float(out["patel2022_clonal"]["value_percent"]) == float(facts["clonal_evolution"]["value"])
+    assert "5.7%" in facts["clonal_evolution"]["statement"] and float(out["patel2022_highrisk"]["value_percent"]) == 5.7
