@@ -364,7 +364,8 @@ def severity(
     - ANC < 0.5 x10^9/L,
     - platelets < 20 x10^9/L,
     - reticulocytes < 60 x10^9/L by automated count, or < 20 x10^9/L by
-      manual count (the original Camitta 1976 cut-off).
+      manual count (the modified criteria as restated by BSH 2016; the
+      original Camitta 1976 criterion was < 1 % corrected reticulocytes).
 
     Very severe: severe plus ANC < 0.2 x10^9/L. Non-severe: anything else
     (this function does not check that the patient has aplastic anemia).

@@ -58,6 +58,10 @@ TABLES: tuple[str, ...] = (
     "plausible_ranges",
     "outcomes",
     "treatment_pathway",
+    "aa_classification",
+    "workup",
+    "pitfalls",
+    "care_facts",
 )
 
 #: The command that records the row counts, sizes and hashes of the data files

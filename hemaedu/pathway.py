@@ -26,6 +26,19 @@ with :func:`hemaedu.load`.
 >>> step = choose_step(age=25, severity="severe", sibling_donor=True, transfusion_dependent=True)
 >>> step.first_line
 'Matched sibling donor HSCT'
+
+Children (under 18 years) without a matched sibling donor have their own
+branch: horse ATG plus cyclosporine, or a matched unrelated donor transplant
+where one is available. Eltrombopag is not added for them, because the
+randomized children's trial (NCT03413306) found no gain in overall response,
+and RACE, which showed the adult benefit, enrolled patients aged 15 and over.
+
+>>> choose_step(age=10, severity="very severe", sibling_donor=False, transfusion_dependent=True).first_line
+'Horse ATG + cyclosporine, or matched unrelated donor HSCT where available'
+
+A sibling transplant largely avoids the relapse and clonal evolution that can
+follow immunosuppression, at the price of graft failure, graft-versus-host
+disease and late effects; the branch rationales say so.
 """
 
 from __future__ import annotations

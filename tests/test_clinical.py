@@ -69,8 +69,9 @@ def test_rule_thresholds_have_the_published_values():
 
 
 def test_threshold_row_carries_unit_and_source():
+    # The manual-count 20 x10^9/L belongs to the modified criteria (BSH 2016), not Camitta 1976 (issue 13).
     row = _thresholds.get("camitta_retic_manual")
-    assert (row.unit, row.source_id, row.scheme) == ("10^9/L", "camitta1976", "Camitta 1976")
+    assert (row.unit, row.source_id, row.scheme) == ("10^9/L", "killick2016", "BSH 2016 (modified Camitta), manual count")
 
 
 def test_missing_threshold_id_raises_and_says_reinstall():
