@@ -93,6 +93,8 @@ class App:
             if key not in self.controls:
                 raise ValueError(f"{type(self).__name__} has no control {key!r}; controls: {list(self.controls)}")
             self.controls[key].value = value
+        for key in values:
+            self._set_values(self.react(key, self.values()))
         self.view = self.compute(**self.values())
         self.figures: dict[str, Any] = self.make_figures(self.view)
         self.figure = next(iter(self.figures.values()))
@@ -223,6 +225,11 @@ class App:
     def summary_text(self) -> str:
         """The sentence currently shown under the figure."""
         return self.summary(self.view)
+
+    @property
+    def main_slider(self) -> w.Widget:
+        """The main control's widget (the name benchmarks/run.py used before issue 10)."""
+        return self.controls[self.main_control]
 
     # -- display ----------------------------------------------------------------
     @property
