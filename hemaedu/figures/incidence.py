@@ -23,13 +23,14 @@ proves it in Chromium with every outside request blocked.
 Builders take the table's rows (``hemaedu.data.records("incidence")``, or a DataFrame) and every
 learner-visible string as parameters: ``labels`` (titles, axis and legend names) and the
 ``hover``/``label`` functions that write a row's hover text and axis label. The lesson passes
-them from its content files; without them the figure is drawn with ids only. Traces carry a
-``uid`` (``"outlines"``, ``"markers"``, ``"with_ci"``, ``"without_ci"``, ``"expected"``) so
-apps and tests address them by name, never by position.
+them from its content files; without them the figure is drawn with ids only. Each trace carries
+its id in ``meta`` (``"outlines"``, ``"markers"``, ``"with_ci"``, ``"without_ci"``,
+``"expected"``; not ``uid``, which a FigureWidget overwrites, nor ``name``, which is translated),
+so apps and tests address traces by id, never by position.
 
 >>> from hemaedu.data import records
 >>> fig = make_incidence_map(records("incidence"))
->>> fig.layout.geo.visible, [t.uid for t in fig.data]
+>>> fig.layout.geo.visible, [t.meta for t in fig.data]
 (False, ['outlines', 'markers'])
 """
 
@@ -66,9 +67,9 @@ __all__ = [
 
 OUTLINES_FILE = "world_countries_110m.geojson"
 
-#: Trace uids of the map: the outlines (drawn once, never updated) and the markers.
+#: Trace ids (``meta``) of the map: the outlines (drawn once, never updated) and the markers.
 MAP_TRACE = {"outlines": "outlines", "markers": "markers"}
-#: Trace uids of the ranked chart.
+#: Trace ids (``meta``) of the ranked chart.
 RANK_TRACE = {"with_ci": "with_ci", "without_ci": "without_ci"}
 
 #: One row of the incidence table, as ``hemaedu.data.records`` gives it (``None`` = missing).
@@ -257,7 +258,7 @@ def make_incidence_map(
         hoverinfo="skip",
         showlegend=False,
         name=_text(labels, "outlines"),
-        uid=MAP_TRACE["outlines"],
+        meta=MAP_TRACE["outlines"],
     )
     markers = go.Scattergeo(
         lon=a["lon"],
@@ -265,7 +266,7 @@ def make_incidence_map(
         ids=a["ids"],
         mode="markers",
         name=_text(labels, "markers"),
-        uid=MAP_TRACE["markers"],
+        meta=MAP_TRACE["markers"],
         text=a["text"],
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
@@ -399,7 +400,7 @@ def make_ranked_chart(
         y=a["with_ci"]["y"],
         mode="markers",
         name=_text(labels, "with_ci"),
-        uid=RANK_TRACE["with_ci"],
+        meta=RANK_TRACE["with_ci"],
         marker=dict(size=11, color=PALETTE["blue"], symbol=a["with_ci"]["symbol"],
                     line=dict(width=1.5, color=PALETTE["blue"])),
         error_x=dict(type="data", array=a["with_ci"]["plus"], arrayminus=a["with_ci"]["minus"],
@@ -412,7 +413,7 @@ def make_ranked_chart(
         y=a["without_ci"]["y"],
         mode="markers",
         name=_text(labels, "without_ci"),
-        uid=RANK_TRACE["without_ci"],
+        meta=RANK_TRACE["without_ci"],
         marker=dict(size=11, color=PALETTE["vermillion"], symbol=a["without_ci"]["symbol"],
                     line=dict(width=2, color=PALETTE["vermillion"])),
         text=a["without_ci"]["text"],
@@ -471,7 +472,7 @@ def make_expected_cases_chart(
         y=[_text(labels, "category")],
         orientation="h",
         name=_text(labels, "name"),
-        uid="expected",
+        meta="expected",
         marker=dict(color=PALETTE["sky_blue"], line=dict(color=PALETTE["blue"], width=1.5), pattern=dict(shape="/")),
         error_x=dict(type="data", array=a["plus"], arrayminus=a["minus"], color=PALETTE["black"], thickness=2.5, width=14),
         hovertemplate=_text(labels, "hover") or "%{x:.2f}<extra></extra>",

@@ -181,12 +181,16 @@ class App:
         self.redraw()
 
     def trace(self, name: str) -> Any:
-        """The trace called ``name`` in any of the app's figures (traces are never addressed by position)."""
+        """The trace whose id (``meta``) or name is ``name``, in any of the app's figures.
+
+        Figure builders put a language-neutral id in each trace's ``meta`` (a FigureWidget
+        overwrites ``uid``); traces are never addressed by position.
+        """
         for figure in self.figures.values():
             for trace in figure.data:
-                if trace.name == name or trace.uid == name:
+                if name in (trace.meta, trace.name):
                     return trace
-        names = [t.name for f in self.figures.values() for t in f.data]
+        names = [t.meta or t.name for f in self.figures.values() for t in f.data]
         raise ValueError(f"{type(self).__name__} has no trace {name!r}; traces: {names}")
 
     def redraw(self) -> None:
