@@ -35,7 +35,7 @@ from ..data import format_references
 from ..units import convert
 from . import lesson as _lesson
 from . import measure
-from .content import Option, Question, questions, text
+from .content import Question, questions, text
 
 __all__ = ["App", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
 
