@@ -266,3 +266,12 @@ def test_notebook_header_agrees_with_the_registry(lesson: Lesson) -> None:
     bullets = [line[2:].strip() for line in header.splitlines() if line.startswith("- ")]
     assert bullets == list(lesson.objectives), f"{lesson.notebook}: objectives differ from lesson.toml"
     assert lesson.title and lesson.description
+
+
+def test_readme_lesson_table_is_generated_from_the_registry() -> None:
+    import lesson_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == lesson_table.with_table(readme), "run: python tools/lesson_table.py"
+    for lesson in LESSONS:
+        assert f"(notebooks/{lesson.notebook})" in readme and f"| {lesson.minutes} min |" in readme
