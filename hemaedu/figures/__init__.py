@@ -9,9 +9,36 @@ and a plain ``go.Figure`` otherwise.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+import _plotly_utils.optional_imports as _optional_imports
 import plotly.graph_objects as go
+
+
+def _import_plotly_serializers_without_numpy() -> None:
+    """Import ``plotly.serializers`` while plotly believes numpy is absent, unless numpy is loaded.
+
+    Why: ``plotly/serializers.py`` (imported with FigureWidget) runs ``get_module("numpy")`` at
+    import, which imports numpy whenever it is installed, although the lessons pass plain lists:
+    about 20 MiB per classroom kernel, and the one thing that pulled numpy into a lesson. Only
+    that import is affected: afterwards plotly's list of absent modules is restored, so plotly
+    express and numpy arrays work as usual once a learner imports them (``_widget.FigureWidget``
+    then hands the loaded numpy to the serializers).
+    """
+    if "numpy" in sys.modules or "plotly.serializers" in sys.modules:
+        return
+    hidden = _optional_imports._not_importable
+    added = "numpy" not in hidden
+    hidden.add("numpy")
+    try:
+        import plotly.serializers  # noqa: F401
+    finally:
+        if added:
+            hidden.discard("numpy")
+
+
+_import_plotly_serializers_without_numpy()
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in their recommended order.
 PALETTE = {
