@@ -1,0 +1,394 @@
+"""Lesson 01's pure model: a blood count in, a frozen view of what the rules say out.
+
+:func:`compute` applies the course's rules (:func:`hemaedu.cytopenias`,
+:func:`hemaedu.is_pancytopenia`, :func:`hemaedu.severity_criteria`) and the
+reference ranges and severity bands of the data tables to one blood count. The
+view holds numbers, ids and enum values only; the app turns it into words from
+the lesson's content files, so the model has no learner-visible text.
+
+Design choices, stated once:
+
+* **ANC above WBC.** Neutrophils are a subset of the white cells, so an ANC
+  above the WBC is impossible. The model reads the ANC as equal to the WBC and
+  flags ``anc_capped``; the app shows a note instead of moving the slider.
+* **Residual hematopoietic cells** are unknown: a marrow between the two
+  cellularity cut-offs does not meet the marrow criterion (the rules' documented
+  behaviour) and ``marrow_partial`` says that is why.
+* **The grade only applies to a hypocellular marrow** (``grade_applies``): the
+  grading describes aplastic anemia, which needs a biopsy showing it.
+* **Where sources disagree** on a reference limit, the band's lower limit is
+  the rules' cut-off (so "below the band" means "a cytopenia by the rules"), the
+  upper limit is the first source that gives one, and the other sources' limits
+  are returned as ``other_limits``.
+
+Teaching material, not a clinical tool: the presets are illustrative vignettes,
+not patients.
+
+>>> v = compute(**PRESETS["very severe aplastic anemia"])
+>>> str(v.grade), v.grade_applies, v.pancytopenia
+('very severe', True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ... import thresholds
+from ...clinical import Severity, SeverityCriteria, cytopenias, is_pancytopenia, severity_criteria
+from ...data import records
+from ...units import convert
+
+__all__ = [
+    "BLEEDING_BANDS",
+    "CAMITTA_MARKS",
+    "CANONICAL_UNIT",
+    "LINEAGES",
+    "MEASURES",
+    "PRESETS",
+    "ROWS",
+    "BloodCountView",
+    "Cutoff",
+    "Limit",
+    "RowView",
+    "compute",
+    "display_unit",
+    "lesson_threshold_ids",
+    "source_ids",
+]
+
+#: Measure key -> kind: "hb" (a concentration), "count" (cells per volume) or "percent".
+MEASURES: dict[str, str] = {
+    "hb": "hb",
+    "wbc": "count",
+    "anc": "count",
+    "platelets": "count",
+    "reticulocytes": "count",
+    "cellularity": "percent",
+}
+CANONICAL_UNIT = {"hb": "g/dL", "count": "10^9/L", "percent": "%"}
+
+#: The measures drawn in the chart, top to bottom. Marrow cellularity has a
+#: slider but no row: it is judged on a biopsy against the Camitta cut-offs, and
+#: its normal range depends on age, so the reference_ranges table has none.
+ROWS = ("hb", "wbc", "anc", "platelets", "reticulocytes")
+
+#: The cytopenias in the order the lesson names them.
+LINEAGES = ("anemia", "leukopenia", "neutropenia", "thrombocytopenia")
+
+#: Illustrative teaching vignettes (canonical units), NOT real patients. Each is
+#: chosen so the course's rules give a clear answer; tests check those answers.
+PRESETS: dict[str, dict[str, Any]] = {
+    "normal": dict(sex="female", hb=13.8, wbc=6.5, anc=3.8, platelets=260, reticulocytes=70, cellularity=50),
+    "iron-deficiency-like anemia": dict(
+        sex="female", hb=8.9, wbc=6.8, anc=4.0, platelets=420, reticulocytes=30, cellularity=50
+    ),
+    "isolated thrombocytopenia": dict(
+        sex="male", hb=14.5, wbc=7.0, anc=4.2, platelets=18, reticulocytes=75, cellularity=50
+    ),
+    "hypersplenism": dict(sex="male", hb=11.2, wbc=3.2, anc=1.7, platelets=85, reticulocytes=110, cellularity=60),
+    "non-severe aplastic anemia": dict(
+        sex="female", hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20
+    ),
+    "severe aplastic anemia": dict(
+        sex="male", hb=7.8, wbc=1.5, anc=0.35, platelets=14, reticulocytes=25, cellularity=10
+    ),
+    "very severe aplastic anemia": dict(
+        sex="male", hb=6.9, wbc=0.9, anc=0.1, platelets=6, reticulocytes=8, cellularity=5
+    ),
+}
+
+# Severity bands ("what it means for the patient"): threshold ids from most to
+# least severe; the first one a value meets is its band.
+ANEMIA_BANDS = ("who_anemia_severe", "who_anemia_moderate_upper")
+NEUTROPENIA_BANDS = ("neutropenia_severe", "neutropenia_moderate_upper", "neutropenia_anc")
+BLEEDING_BANDS = (
+    "platelets_bleeding_life_threatening",
+    "platelets_bleeding_serious",
+    # Sources disagree on where spontaneous bleeding starts (MSD 20, StatPearls 10).
+    "platelets_bleeding_spontaneous",
+    "platelets_bleeding_trauma",
+)
+#: Band id of an anemia above every WHO band (mild anemia).
+ANEMIA_MILD = "anemia_mild"
+
+#: Camitta cut-offs drawn as ticks on a row.
+CAMITTA_MARKS = {
+    "anc": ("camitta_anc", "camitta_anc_very_severe"),
+    "platelets": ("camitta_platelets",),
+    "reticulocytes": ("camitta_retic_automated",),
+}
+
+
+def display_unit(key: str, hb_unit: str = "g/dL", count_unit: str = "10^9/L") -> str:
+    """The unit a measure is shown in, given the learner's two unit choices.
+
+    >>> display_unit("anc", count_unit="/uL"), display_unit("hb", hb_unit="g/L"), display_unit("cellularity")
+    ('/uL', 'g/L', '%')
+    """
+    return {"hb": hb_unit, "count": count_unit, "percent": "%"}[MEASURES[key]]
+
+
+def to_display(value: float, key: str, unit: str) -> float:
+    """A canonical value of measure ``key`` in the display ``unit``."""
+    kind = MEASURES[key]
+    return value if kind == "percent" else convert(value, CANONICAL_UNIT[kind], unit)
+
+
+def meets(threshold_id: str, value: float) -> bool:
+    """Whether ``value`` is on the flagged side of a threshold (its own comparator)."""
+    t = thresholds.get(threshold_id)
+    return {"<": value < t.value, "<=": value <= t.value, ">": value > t.value, ">=": value >= t.value}[t.comparator]
+
+
+# --------------------------------------------------------------------------- tables (read once)
+
+
+@dataclass(frozen=True)
+class _Range:
+    low: float | None
+    high: float | None
+    source_id: str
+
+
+@cache
+def _reference_ranges() -> dict[tuple[str, str], tuple[_Range, ...]]:
+    """(measure, sex) -> ranges in table order; rows for "any" sex are listed under both sexes."""
+    out: dict[tuple[str, str], list[_Range]] = {}
+    for r in records("reference_ranges"):
+        if r["measure"] not in ROWS:
+            continue
+        sexes = (r["sex"],) if r["sex"] in ("female", "male") else ("female", "male")
+        for sex in sexes:
+            out.setdefault((r["measure"], sex), []).append(_Range(r["low"], r["high"], r["source_id"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _rule_cutoff(key: str, sex: str) -> str | None:
+    """The threshold id the rules use for a lineage (the shaded band's lower limit)."""
+    return {
+        "hb": f"anemia_hb_{sex}",
+        "wbc": "leukopenia_wbc",
+        "anc": "neutropenia_anc",
+        "platelets": "thrombocytopenia_platelets",
+    }.get(key)
+
+
+# --------------------------------------------------------------------------- the view
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """A Camitta cut-off drawn on a row: its threshold id and value (display unit)."""
+
+    threshold_id: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Another source's reference limit on a row (display unit): ``side`` is "lower" or "upper"."""
+
+    side: str
+    value: float
+    source_id: str
+
+
+@dataclass(frozen=True)
+class RowView:
+    """One chart row in the display unit ``unit`` (a unit code such as "10^9/L").
+
+    ``status`` is "low", "normal" or "high" against ``low``-``high`` (``high`` is
+    None when no source gives an upper limit).
+    """
+
+    key: str
+    value: float
+    unit: str
+    low: float
+    high: float | None
+    status: str
+    low_source: str
+    high_source: str | None
+    cutoffs: tuple[Cutoff, ...]
+    other_limits: tuple[Limit, ...]
+
+    @property
+    def percent_of_low(self) -> float:
+        """The value as a percentage of the lower limit (not capped)."""
+        return 100.0 * self.value / self.low
+
+
+@dataclass(frozen=True)
+class BloodCountView:
+    """What the rules and tables say about one blood count.
+
+    ``values`` are canonical (Hb g/dL, counts 10^9/L, %) with the ANC as used
+    (capped at the WBC); ``anemia_band``, ``neutropenia_band`` and
+    ``bleeding_band`` are threshold ids (or :data:`ANEMIA_MILD`), None when the
+    lineage is not low.
+    """
+
+    rows: tuple[RowView, ...]
+    values: dict[str, float]
+    sex: str
+    hb_unit: str
+    count_unit: str
+    cytopenias: frozenset[str]
+    pancytopenia: bool
+    criteria: SeverityCriteria
+    anc_capped: bool
+    marrow_partial: bool
+    anemia_band: str | None
+    neutropenia_band: str | None
+    bleeding_band: str | None
+
+    @property
+    def grade(self) -> Severity:
+        """The grade the rules give (meaningful only when :attr:`grade_applies`)."""
+        return self.criteria.severity
+
+    @property
+    def grade_applies(self) -> bool:
+        """The grading describes aplastic anemia, so it needs the marrow criterion."""
+        return self.criteria.marrow
+
+    @property
+    def low_rows(self) -> tuple[RowView, ...]:
+        """The chart rows below their reference range."""
+        return tuple(r for r in self.rows if r.status == "low")
+
+    @property
+    def lineages(self) -> tuple[str, ...]:
+        """The cytopenias found, in the lesson's order."""
+        return tuple(x for x in LINEAGES if x in self.cytopenias)
+
+    @property
+    def missing_lineages(self) -> tuple[str, ...]:
+        """Which of "red", "white", "platelets" are not low (why it is not pancytopenia)."""
+        low = self.cytopenias
+        return tuple(
+            name for name, found in (
+                ("red", "anemia" in low),
+                ("white", bool({"leukopenia", "neutropenia"} & low)),
+                ("platelets", "thrombocytopenia" in low),
+            ) if not found
+        )
+
+
+def _row(key: str, value: float, sex: str, unit: str) -> RowView:
+    """One chart row: ``value`` (canonical unit) against its reference range, in ``unit``."""
+    ranges = _reference_ranges().get((key, sex), ())
+    with_low = [r for r in ranges if r.low is not None]
+    with_high = [r for r in ranges if r.high is not None]
+    if not with_low:
+        raise ValueError(f"the reference_ranges table has no lower limit for {key!r} ({sex}); restore data/")
+    rule = _rule_cutoff(key, sex)
+    rule_value = thresholds.value(rule) if rule else None
+    low_row = next((r for r in with_low if rule_value is not None and math.isclose(r.low, rule_value)), with_low[0])
+    high_row = with_high[0] if with_high else None
+    low = to_display(low_row.low, key, unit)
+    high = to_display(high_row.high, key, unit) if high_row else None
+    shown = to_display(value, key, unit)
+    status = "low" if shown < low else "high" if high is not None and shown > high else "normal"
+    others: list[Limit] = []
+    seen = {("lower", low_row.low), ("upper", high_row.high if high_row else None)}
+    for r in ranges:
+        for side, limit in (("lower", r.low), ("upper", r.high)):
+            if limit is None or (side, limit) in seen:
+                continue
+            seen.add((side, limit))
+            others.append(Limit(side, to_display(limit, key, unit), r.source_id))
+    cutoffs = []
+    for threshold_id in CAMITTA_MARKS.get(key, ()):
+        t = thresholds.get(threshold_id)
+        cutoffs.append(Cutoff(threshold_id, convert(t.value, t.unit, unit)))
+
+    return RowView(
+        key=key, value=shown, unit=unit, low=low, high=high, status=status,
+        low_source=low_row.source_id, high_source=high_row.source_id if high_row else None,
+        cutoffs=tuple(cutoffs), other_limits=tuple(others),
+    )
+
+
+def _band(bands: tuple[str, ...], value: float) -> str | None:
+    """The first (most severe) band whose cut-off ``value`` meets."""
+    return next((t for t in bands if meets(t, value)), None)
+
+
+def compute(
+    *,
+    hb: float,
+    wbc: float,
+    anc: float,
+    platelets: float,
+    reticulocytes: float,
+    cellularity: float,
+    sex: str,
+    hb_unit: str = "g/dL",
+    count_unit: str = "10^9/L",
+) -> BloodCountView:
+    """Apply the course's rules to one blood count (canonical units in, rows in display units out).
+
+    Parameters
+    ----------
+    hb : float
+        Hemoglobin in g/dL.
+    wbc, anc, platelets, reticulocytes : float
+        Counts in 10^9/L.
+    cellularity : float
+        Marrow cellularity in percent; residual hematopoietic cells are unknown.
+    sex : {"female", "male"}
+        Selects the hemoglobin range and anemia cut-off.
+    hb_unit, count_unit : str
+        Units of the returned rows ("g/dL" or "g/L"; "10^9/L" or "/uL").
+
+    Raises ``ValueError`` for values the rules reject (negative, wrong unit).
+
+    >>> v = compute(hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20, sex="female")
+    >>> v.lineages, v.pancytopenia, str(v.grade), v.criteria.count_of_blood_criteria
+    (('anemia', 'leukopenia', 'neutropenia', 'thrombocytopenia'), True, 'non-severe', 1)
+    """
+    anc_used = min(anc, wbc)
+    values = dict(hb=hb, wbc=wbc, anc=anc_used, platelets=platelets, reticulocytes=reticulocytes,
+                  cellularity=cellularity)
+    found = cytopenias(hb=hb, wbc=wbc, anc=anc_used, platelets=platelets, sex=sex)
+    criteria = severity_criteria(anc=anc_used, platelets=platelets, reticulocytes=reticulocytes,
+                                 cellularity=cellularity)
+    anemia = (_band(ANEMIA_BANDS, hb) or ANEMIA_MILD) if "anemia" in found else None
+    return BloodCountView(
+        rows=tuple(_row(key, values[key], sex, display_unit(key, hb_unit, count_unit)) for key in ROWS),
+        values=values,
+        sex=sex,
+        hb_unit=hb_unit,
+        count_unit=count_unit,
+        cytopenias=found,
+        pancytopenia=is_pancytopenia(hb=hb, wbc=wbc, anc=anc_used, platelets=platelets, sex=sex),
+        criteria=criteria,
+        anc_capped=anc > wbc,
+        marrow_partial=not criteria.marrow and meets("camitta_cellularity_partial", cellularity),
+        anemia_band=anemia,
+        neutropenia_band=_band(NEUTROPENIA_BANDS, anc_used),
+        bleeding_band=_band(BLEEDING_BANDS, platelets),
+    )
+
+
+def lesson_threshold_ids() -> tuple[str, ...]:
+    """Every threshold id the lesson shows, in a stable order."""
+    camitta = ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "camitta_anc",
+               "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual", "camitta_anc_very_severe")
+    return ("anemia_hb_male", "anemia_hb_female", "leukopenia_wbc", "neutropenia_anc",
+            "thrombocytopenia_platelets", *camitta, *ANEMIA_BANDS, *NEUTROPENIA_BANDS, *BLEEDING_BANDS)
+
+
+def source_ids() -> list[str]:
+    """Every source the lesson shows a number from: its thresholds and the reference ranges drawn.
+
+    >>> "killick2016" in source_ids()
+    True
+    """
+    ids = [thresholds.get(t).source_id for t in lesson_threshold_ids()]
+    ids += [r.source_id for ranges in _reference_ranges().values() for r in ranges]
+    return list(dict.fromkeys(ids))
