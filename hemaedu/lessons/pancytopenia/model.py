@@ -24,7 +24,7 @@ Design choices, stated once:
 Teaching material, not a clinical tool: the presets are illustrative vignettes,
 not patients.
 
->>> v = compute(**PRESETS["very severe aplastic anemia"])
+>>> v = compute(**PRESETS["very_severe_aplastic_anemia"])
 >>> str(v.grade), v.grade_applies, v.pancytopenia
 ('very severe', True, True)
 """
@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from collections.abc import Callable
 from typing import Any
 
 from ... import thresholds
@@ -43,6 +44,9 @@ from ...units import convert
 
 __all__ = [
     "BLEEDING_BANDS",
+    "BLOOD_CRITERIA",
+    "BLOOD_CRITERIA_NEEDED",
+    "HOOKS",
     "CAMITTA_MARKS",
     "CANONICAL_UNIT",
     "LINEAGES",
@@ -56,6 +60,7 @@ __all__ = [
     "compute",
     "display_unit",
     "lesson_threshold_ids",
+    "quantity",
     "source_ids",
 ]
 
@@ -82,20 +87,20 @@ LINEAGES = ("anemia", "leukopenia", "neutropenia", "thrombocytopenia")
 #: chosen so the course's rules give a clear answer; tests check those answers.
 PRESETS: dict[str, dict[str, Any]] = {
     "normal": dict(sex="female", hb=13.8, wbc=6.5, anc=3.8, platelets=260, reticulocytes=70, cellularity=50),
-    "iron-deficiency-like anemia": dict(
+    "iron_deficiency_like_anemia": dict(
         sex="female", hb=8.9, wbc=6.8, anc=4.0, platelets=420, reticulocytes=30, cellularity=50
     ),
-    "isolated thrombocytopenia": dict(
+    "isolated_thrombocytopenia": dict(
         sex="male", hb=14.5, wbc=7.0, anc=4.2, platelets=18, reticulocytes=75, cellularity=50
     ),
     "hypersplenism": dict(sex="male", hb=11.2, wbc=3.2, anc=1.7, platelets=85, reticulocytes=110, cellularity=60),
-    "non-severe aplastic anemia": dict(
+    "non_severe_aplastic_anemia": dict(
         sex="female", hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20
     ),
-    "severe aplastic anemia": dict(
+    "severe_aplastic_anemia": dict(
         sex="male", hb=7.8, wbc=1.5, anc=0.35, platelets=14, reticulocytes=25, cellularity=10
     ),
-    "very severe aplastic anemia": dict(
+    "very_severe_aplastic_anemia": dict(
         sex="male", hb=6.9, wbc=0.9, anc=0.1, platelets=6, reticulocytes=8, cellularity=5
     ),
 }
@@ -113,6 +118,11 @@ BLEEDING_BANDS = (
 )
 #: Band id of an anemia above every WHO band (mild anemia).
 ANEMIA_MILD = "anemia_mild"
+
+#: The blood criteria of the modified Camitta grading, and how many make it severe
+#: (as :attr:`hemaedu.clinical.SeverityCriteria.severe` counts them).
+BLOOD_CRITERIA = ("anc", "platelets", "reticulocytes")
+BLOOD_CRITERIA_NEEDED = 2
 
 #: Camitta cut-offs drawn as ticks on a row.
 CAMITTA_MARKS = {
@@ -392,3 +402,42 @@ def source_ids() -> list[str]:
     ids = [thresholds.get(t).source_id for t in lesson_threshold_ids()]
     ids += [r.source_id for ranges in _reference_ranges().values() for r in ranges]
     return list(dict.fromkeys(ids))
+
+
+# --------------------------------------------------------------------------- content hooks
+
+
+def quantity(value: float, unit: str) -> str:
+    """A value with its unit as learners read it: whole numbers for /µL, g/L and %, else two decimals at most.
+
+    >>> quantity(150000.0, "/uL"), quantity(0.50, "10^9/L"), quantity(120.0, "g/L"), quantity(5, "%")
+    ('150,000 /µL', '0.5 ×10⁹/L', '120 g/L', '5%')
+    """
+    from ..format import format_quantity
+
+    decimals = 0 if unit in ("/uL", "g/L", "%") else 2
+    return format_quantity(float(round(value, decimals)), unit)
+
+
+def _vignette_value(preset: str, key: str) -> Callable[[], str]:
+    return lambda: quantity(PRESETS[preset][key], CANONICAL_UNIT[MEASURES[key]])
+
+
+def _grade_answer(preset: str) -> Callable[[], str]:
+    """The right answer of a grading question: the rules' grade, or "not applicable"."""
+
+    def answer() -> str:
+        view = compute(**PRESETS[preset])
+        return str(view.grade) if view.grade_applies else "not applicable"
+
+    return answer
+
+
+#: Named functions the content files call ({{hook:name}} and answer_hook).
+HOOKS: dict[str, Callable[[], Any]] = {
+    **{f"vignette_nonsevere_{key}": _vignette_value("non_severe_aplastic_anemia", key) for key in MEASURES},
+    "vignette_nonsevere_criteria_met":
+        lambda: compute(**PRESETS["non_severe_aplastic_anemia"]).criteria.count_of_blood_criteria,
+    "vignette_nonsevere_grade": _grade_answer("non_severe_aplastic_anemia"),
+    "severe_preset_grade": _grade_answer("severe_aplastic_anemia"),
+}
