@@ -15,7 +15,7 @@ import pytest
 from hemaedu.widgets import LESSON_APPS
 
 APP_BUILDERS = [
-    "hemaedu.widgets.blood_count:blood_count_explorer",
+    "hemaedu.lessons.pancytopenia.apps:blood_count_explorer",
     "hemaedu.widgets.causes:causes_explorer",
     "hemaedu.widgets.causes:differential_explorer",
     "hemaedu.widgets.incidence:incidence_explorer",

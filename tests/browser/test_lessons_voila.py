@@ -32,6 +32,7 @@ import pytest
 from playwright.sync_api import expect
 
 import hemaedu
+from hemaedu.lessons._app import App
 from hemaedu.widgets import LESSON_APPS, LessonApp, SelfCheck
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,7 @@ WAIT_S = WAIT_MS / 1000
 DEMO = {"app": "hemaedu.widgets.course:widget_demo", "css": "hemaedu-app-widget-demo"}
 SELF_CHECK_MODULES = {
     "00_start_here": "hemaedu.widgets.course",
-    "01_pancytopenia": "hemaedu.widgets.blood_count",
+    "01_pancytopenia": "hemaedu.lessons.pancytopenia",
     "02_causes": "hemaedu.widgets.causes",
     "03_regional_incidence": "hemaedu.widgets.incidence",
     "04_ist_response": "hemaedu.widgets.ist",
@@ -225,9 +226,9 @@ def check_tab_order(page: Any, lesson: str) -> None:
 
 def check_preset(page: Any, lesson: str, plotly: Any, index: int) -> None:
     """Clicking "Very severe ..." draws the preset and shows the grade the rules give."""
-    from hemaedu.widgets.blood_count import PRESETS
+    from hemaedu.lessons.pancytopenia.model import PRESETS
 
-    name = "very severe aplastic anemia"
+    name = "very_severe_aplastic_anemia"
     preset = PRESETS[name]
     grade = hemaedu.severity(anc=preset["anc"], platelets=preset["platelets"],
                              reticulocytes=preset["reticulocytes"], cellularity=preset["cellularity"])
@@ -277,7 +278,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         slider.wait_for(timeout=WAIT_MS)
         assert output_errors(page) == []
         assert slider_value(slider) == pytest.approx(main_slider(app).value)
-        if isinstance(app, LessonApp):
+        if isinstance(app, (LessonApp, App)):
             page.locator(f".{css} .js-plotly-plot").wait_for(timeout=WAIT_MS)
         # anywidget 0.11 gives each model 2 s to load its JavaScript; a model that
         # misses it renders but ignores every later update from Python.
@@ -287,7 +288,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
             check_tab_order(page, lesson)
 
         index = None
-        if isinstance(app, LessonApp):
+        if isinstance(app, (LessonApp, App)):
             index = figure_index(page, css)
             start = trace_values(app.figure.data)
             fig = plotly.wait_until(page, lambda f: trace_values(f["data"]) == start, figure=index,
@@ -304,7 +305,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         moved = slider_value(slider)
         assert moved == pytest.approx(main_slider(app).value + 2 * main_slider(app).step)
         expected = expected_app(lesson, moved)
-        if isinstance(expected, LessonApp):
+        if isinstance(expected, (LessonApp, App)):
             new = trace_values(expected.figure.data)
             assert new != start, "moving the slider should change the figure"
             plotly.wait_until(page, lambda f: trace_values(f["data"]) == new, figure=index, timeout=WAIT_S)

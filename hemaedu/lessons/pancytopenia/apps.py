@@ -54,6 +54,11 @@ class BloodCountExplorer(App):
         sliders = {key: measure_slider(key, value=start[key]) for key in model.MEASURES}
         return {"sex": sex, **units, **sliders}
 
+    @property
+    def main_slider(self) -> Any:
+        """The main control under its old name, for the benchmark and browser tests until they use the registry."""
+        return self.controls[self.main_control]
+
     # -- units ------------------------------------------------------------------
     def unit_of(self, key: str) -> str:
         """The unit measure ``key``'s slider is in now."""
