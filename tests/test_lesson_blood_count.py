@@ -6,10 +6,9 @@ move to hemaedu.lessons.pancytopenia.)
 
 from __future__ import annotations
 
-import pytest
-
 import hemaedu
 from hemaedu.widgets import course
+
 
 def test_self_checks_have_one_right_answer_and_feedback_only_after_answering():
     checks = course.self_checks()
