@@ -38,6 +38,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import thresholds
+from ...thresholds import meets
 from ...clinical import Severity, SeverityCriteria, cytopenias, is_pancytopenia, severity_criteria
 from ...data import records
 from ...units import convert
@@ -145,12 +146,6 @@ def to_display(value: float, key: str, unit: str) -> float:
     """A canonical value of measure ``key`` in the display ``unit``."""
     kind = MEASURES[key]
     return value if kind == "percent" else convert(value, CANONICAL_UNIT[kind], unit)
-
-
-def meets(threshold_id: str, value: float) -> bool:
-    """Whether ``value`` is on the flagged side of a threshold (its own comparator)."""
-    t = thresholds.get(threshold_id)
-    return {"<": value < t.value, "<=": value <= t.value, ">": value > t.value, ">=": value >= t.value}[t.comparator]
 
 
 # --------------------------------------------------------------------------- tables (read once)
