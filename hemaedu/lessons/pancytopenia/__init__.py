@@ -1,7 +1,8 @@
 """Lesson 01 · Pancytopenia: what the notebook calls.
 
 >>> from hemaedu.lessons import pancytopenia as lesson
->>> "Anemia" in lesson.cytopenia_definitions()
+>>> from hemaedu import thresholds
+>>> thresholds.format_value("camitta_anc") in lesson.camitta_criteria().data
 True
 """
 
