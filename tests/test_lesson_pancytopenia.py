@@ -2,7 +2,7 @@
 
 Never against numbers typed here: a preset's grade comes from hemaedu.severity, a
 band's edge from the thresholds table, a converted slider from hemaedu.convert.
-Traces are found by their name (the content's legend label), never by position.
+Traces are found by their id (``meta``), never by position.
 """
 
 from __future__ import annotations
@@ -189,10 +189,10 @@ def app():
 
 
 def _point(app, key):
-    """(status, x) of the value point of row ``key``, found through the traces' names."""
+    """(status, x) of the value point of row ``key``, found through the traces' ids."""
     y = float(len(model.ROWS) - 1 - model.ROWS.index(key))
     for status in ("normal", "low", "high"):
-        trace = app.trace(render.t(f"figure.{status}"))
+        trace = app.trace(status)
         for x, yy in zip(trace.x or (), trace.y or ()):
             if yy == y:
                 return status, x
@@ -238,7 +238,7 @@ def test_preset_click_updates_figure_and_text_with_one_redraw(app):
 
 def test_sex_switch_moves_the_hemoglobin_band(app):
     app.apply_preset("normal")
-    band = app.trace(render.t("figure.band"))
+    band = app.trace("band")
     before = list(band.x)
     sex = app.controls["sex"]
     sex.value = "male" if sex.value == "female" else "female"
@@ -293,7 +293,7 @@ def test_unit_switch_then_slider_move_uses_the_new_unit():
     slider.value = 45_000
     assert app.canonical_values()["platelets"] == pytest.approx(hemaedu.convert(45_000, "/uL", "10^9/L"))
     assert "thrombocytopenia" in app.view.cytopenias
-    assert any("/µL" in t for t in app.trace(render.t("figure.text")).text)
+    assert any("/µL" in t for t in app.trace("text").text)
     assert "(/µL)" in app.figure.layout.yaxis.ticktext[model.ROWS.index("platelets")]
 
 

@@ -19,9 +19,9 @@ circles, so the status never relies on colour alone.
 
 Every string the figure shows (title, axis title, legend names, row labels,
 hover and side texts) is passed in by the caller, so the builder holds no
-learner-visible words. Each trace is named by ``labels[key]`` for a key of
-:data:`TRACES` and addressed by that name, never by position (plotly's
-FigureWidget replaces any ``uid`` given, so a name is the stable handle).
+learner-visible words. Each trace carries its key of :data:`TRACES` as a
+language-neutral id in ``meta`` (a FigureWidget overwrites ``uid``) and is
+addressed by it, never by position; its ``name`` is the legend text.
 
 >>> relative_position(75, 150)
 50.0
@@ -195,7 +195,7 @@ def make_blood_count_figure(
     >>> row = MeasureRow("platelets", "Platelets", 60.0, 150.0, 450.0, "low", "60", "60")
     >>> words = {key: key for key in (*TRACES, "title", "x_title", "tick_lower_limit")}
     >>> fig = make_blood_count_figure([row], labels=words)
-    >>> trace = next(t for t in fig.data if t.name == "low")
+    >>> trace = next(t for t in fig.data if t.meta == "low")
     >>> trace.name, trace.x
     ('low', (40.0,))
     >>> fig.layout.xaxis.type
@@ -222,7 +222,7 @@ def make_blood_count_figure(
         "text": dict(mode="text", textposition="middle right", showlegend=False, hoverinfo="skip",
                      textfont=dict(size=13, color="#1a1a1a")),
     }
-    traces = [go.Scatter(data[key], name=labels[key], **styles[key]) for key in TRACES]
+    traces = [go.Scatter(data[key], name=labels[key], meta=key, **styles[key]) for key in TRACES]
     layout = base_layout(
         title=labels["title"],
         x_title=labels["x_title"],

@@ -54,11 +54,6 @@ class BloodCountExplorer(App):
         sliders = {key: measure_slider(key, value=start[key]) for key in model.MEASURES}
         return {"sex": sex, **units, **sliders}
 
-    @property
-    def main_slider(self) -> Any:
-        """The main control under its old name, for the benchmark and browser tests until they use the registry."""
-        return self.controls[self.main_control]
-
     # -- units ------------------------------------------------------------------
     def unit_of(self, key: str) -> str:
         """The unit measure ``key``'s slider is in now."""
@@ -115,8 +110,7 @@ class BloodCountExplorer(App):
         rows = render.figure_rows(view)
         data = trace_data(rows)
         # Row labels carry the unit; the base class sends them only when they change.
-        names = render.figure_labels()
-        return {**{names[key]: data[key] for key in TRACES}, "layout": {"yaxis.ticktext": axis_labels(rows)}}
+        return {**{key: data[key] for key in TRACES}, "layout": {"yaxis.ticktext": axis_labels(rows)}}
 
     def summary(self, view: model.BloodCountView) -> str:
         return render.summary(view)
