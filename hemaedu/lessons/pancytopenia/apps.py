@@ -129,7 +129,7 @@ class BloodCountExplorer(App):
         # Two columns of sliders halve the height, so the chart stays in view on a projector.
         sliders = w.GridBox(
             [c["sex"], *(c[k] for k in model.MEASURES)],
-            layout=w.Layout(grid_template_columns="repeat(auto-fill, minmax(22em, 1fr))", grid_gap="0 1.5em"),
+            layout=w.Layout(grid_template_columns="repeat(auto-fill,minmax(22em,1fr))", grid_gap="0 1.5em"),
         )
         return [presets, units, sliders, self.figure, self.status, self.details_html]
 
