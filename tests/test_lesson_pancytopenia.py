@@ -193,7 +193,7 @@ def _point(app, key):
     y = float(len(model.ROWS) - 1 - model.ROWS.index(key))
     for status in ("normal", "low", "high"):
         trace = app.trace(status)
-        for x, yy in zip(trace.x or (), trace.y or ()):
+        for x, yy in zip(trace.x or (), trace.y or (), strict=True):
             if yy == y:
                 return status, x
     raise AssertionError(f"no point for {key}")

@@ -41,6 +41,8 @@ class BloodCountExplorer(App):
     package = "pancytopenia"
     app_id = "blood_count_explorer"
     main_control = "platelets"
+    #: The vignettes, in the rules' units (Hb g/dL, counts 10^9/L, %): see :meth:`apply_preset`.
+    presets = model.PRESETS
 
     def make_controls(self) -> dict[str, w.Widget]:
         start = model.PRESETS["normal"]
@@ -69,11 +71,13 @@ class BloodCountExplorer(App):
             out[key] = values[key] if unit == m.canonical else convert(values[key], unit, m.canonical)
         return out
 
-    @property  # type: ignore[override]
-    def presets(self) -> dict[str, dict[str, Any]]:
-        """The vignettes in the units the sliders are in now (so a preset lands on the grid)."""
-        return {pid: {k: v if k == "sex" else model.to_display(v, k, self.unit_of(k)) for k, v in values.items()}
-                for pid, values in model.PRESETS.items()}
+    def apply_preset(self, preset_id: str) -> None:
+        """Set the controls to a vignette (given in the rules' units) in the sliders' current units, one redraw."""
+        if preset_id not in self.presets:
+            raise ValueError(f"unknown preset {preset_id!r}; presets: {', '.join(self.presets)}")
+        values = self.presets[preset_id]
+        self._set_values({k: v if k == "sex" else model.to_display(v, k, self.unit_of(k)) for k, v in values.items()})
+        self.redraw()
 
     def react(self, changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
         # A unit switch moves the sliders' grids; the value is converted, so the

@@ -182,20 +182,21 @@ def _rule_cutoff(key: str, sex: str) -> str | None:
 def _row(key: str, value: float, sex: str, unit: str) -> RowView:
     """One chart row: ``value`` (canonical unit) against its reference range, in ``unit``."""
     ranges = _reference_ranges().get((key, sex), ())
-    with_low = [r for r in ranges if r.low is not None]
-    with_high = [r for r in ranges if r.high is not None]
-    if not with_low:
+    lows = [(r.low, r) for r in ranges if r.low is not None]
+    highs = [(r.high, r) for r in ranges if r.high is not None]
+    if not lows:
         raise ValueError(f"the reference_ranges table has no lower limit for {key!r} ({sex}); restore data/")
     rule = _rule_cutoff(key, sex)
     rule_value = thresholds.value(rule) if rule else None
-    low_row = next((r for r in with_low if rule_value is not None and math.isclose(r.low, rule_value)), with_low[0])
-    high_row = with_high[0] if with_high else None
-    low = to_display(low_row.low, key, unit)
-    high = to_display(high_row.high, key, unit) if high_row else None
+    canon_low, low_row = next(((x, r) for x, r in lows if rule_value is not None and math.isclose(x, rule_value)),
+                              lows[0])
+    canon_high, high_row = highs[0] if highs else (None, None)
+    low = to_display(canon_low, key, unit)
+    high = to_display(canon_high, key, unit) if canon_high is not None else None
     shown = to_display(value, key, unit)
     status = "low" if shown < low else "high" if high is not None and shown > high else "normal"
     others: list[Limit] = []
-    seen = {("lower", low_row.low), ("upper", high_row.high if high_row else None)}
+    seen = {("lower", canon_low), ("upper", canon_high)}
     for r in ranges:
         for side, limit in (("lower", r.low), ("upper", r.high)):
             if limit is None or (side, limit) in seen:
