@@ -285,6 +285,13 @@ def test_a_preset_after_a_unit_switch_lands_in_the_new_unit():
     assert str(app.view.grade) == "severe"
 
 
+def test_values_given_at_construction_are_read_in_the_units_given():
+    per_ul = hemaedu.convert(30, "10^9/L", "/uL")
+    app = lesson.BloodCountExplorer(platelets=per_ul, count_unit="/uL")
+    assert app.controls["platelets"].value == pytest.approx(per_ul)
+    assert app.canonical_values()["platelets"] == pytest.approx(30)
+
+
 def test_unit_switch_then_slider_move_uses_the_new_unit():
     app = lesson.blood_count_explorer("normal")
     app.controls["count_unit"].value = "/uL"

@@ -101,7 +101,12 @@ class BloodCountExplorer(App):
     # -- the protocol -----------------------------------------------------------
     def __init__(self, **values: Any) -> None:
         self._units = {key: measure(key).canonical for key in model.MEASURES}
-        super().__init__(**values)
+        # Units first (react() moves the sliders' grids), then values given in those units.
+        units = {name: values.pop(name) for name in _UNIT_CONTROLS if name in values}
+        super().__init__(**units)
+        if values:
+            self._set_values(values)
+            self.redraw()
 
     def compute(self, **values: Any) -> model.BloodCountView:
         canonical = self.canonical_values()
