@@ -22,7 +22,7 @@ from typing import Any
 import ipywidgets as w
 
 from ...controls import Choice
-from ...figures.blood_count import TRACES, axis_labels, make_blood_count_figure, trace_data
+from ...figures.blood_count import axis_labels, make_blood_count_figure, trace_data
 from ...thresholds import unit_symbol
 from ...units import convert
 from .. import measure
@@ -61,14 +61,13 @@ class BloodCountExplorer(App):
         """The unit measure ``key``'s slider is in now."""
         return model.display_unit(key, self.controls["hb_unit"].value, self.controls["count_unit"].value)
 
-    def canonical_values(self) -> dict[str, Any]:
-        """The current setting in the rules' units (Hb g/dL, counts 10^9/L, %), plus sex."""
-        values = self.values()
+    def canonical_values(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A setting (default: the current one) in the rules' units (Hb g/dL, counts 10^9/L, %), plus sex."""
+        values = self.values() if values is None else values
         out: dict[str, Any] = {"sex": values["sex"]}
         for key in model.MEASURES:
-            m = measure(key)
-            unit = self.unit_of(key)
-            out[key] = values[key] if unit == m.canonical else convert(values[key], unit, m.canonical)
+            unit, canonical = model.display_unit(key, values["hb_unit"], values["count_unit"]), measure(key).canonical
+            out[key] = values[key] if unit == canonical else convert(values[key], unit, canonical)
         return out
 
     def apply_preset(self, preset_id: str) -> None:
@@ -109,17 +108,26 @@ class BloodCountExplorer(App):
             self.redraw()
 
     def compute(self, **values: Any) -> model.BloodCountView:
-        canonical = self.canonical_values()
-        return model.compute(**canonical, hb_unit=values["hb_unit"], count_unit=values["count_unit"])
+        return model.compute(**self.canonical_values(values), hb_unit=values["hb_unit"],
+                             count_unit=values["count_unit"])
 
     def make_figure(self, view: model.BloodCountView) -> Any:
-        return make_blood_count_figure(render.figure_rows(view), labels=render.figure_labels(), widget=True)
+        rows = render.figure_rows(view)
+        self._drawn = self._figure_data(rows)
+        return make_blood_count_figure(rows, labels=render.figure_labels(), widget=True)
+
+    @staticmethod
+    def _figure_data(rows: list[Any]) -> dict[str, dict[str, Any]]:
+        # Row labels carry the unit, so the y-axis labels change with a unit switch.
+        return {**trace_data(rows), "layout": {"yaxis.ticktext": axis_labels(rows)}}
 
     def patch(self, view: model.BloodCountView) -> dict[str, dict[str, Any]]:
-        rows = render.figure_rows(view)
-        data = trace_data(rows)
-        # Row labels carry the unit; the base class sends them only when they change.
-        return {**{key: data[key] for key in TRACES}, "layout": {"yaxis.ticktext": axis_labels(rows)}}
+        new = self._figure_data(render.figure_rows(view))
+        # Only what differs from the last drawing: a slider move changes two or three of the
+        # eight traces, and the base class then reads fewer properties back from plotly.
+        changed = {key: {p: v for p, v in props.items() if self._drawn[key].get(p) != v} for key, props in new.items()}
+        self._drawn = new
+        return {key: props for key, props in changed.items() if props}
 
     def summary(self, view: model.BloodCountView) -> str:
         return render.summary(view)
@@ -130,8 +138,8 @@ class BloodCountExplorer(App):
     def layout_children(self) -> list[w.Widget]:
         c = self.controls
         presets = w.VBox([
-            w.HTML(f"<p><strong>{render._e(t('control.presets_heading'))}</strong> "
-                   f"{render._e(t('control.presets_note'))}</p>"),
+            w.HTML(f"<p><strong>{render.escape(t('control.presets_heading'))}</strong> "
+                   f"{render.escape(t('control.presets_note'))}</p>"),
             w.HBox(list(self.preset_buttons.values()), layout=w.Layout(flex_flow="row wrap")),
         ])
         units = w.HBox([c["hb_unit"], c["count_unit"]], layout=w.Layout(flex_flow="row wrap"))

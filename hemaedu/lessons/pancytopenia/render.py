@@ -9,12 +9,14 @@ structure. Numbers are the view's, written by :func:`model.quantity`.
 from __future__ import annotations
 
 import html
+from functools import cache
 from typing import Any
 
 from ...figures.blood_count import TRACES, Mark, MeasureRow
 from ...thresholds import COMPARISON_SYMBOLS, format_value, get, unit_symbol
 from ...units import convert
-from ..content import cite, text
+from .. import content
+from ..content import language, text
 from ..format import format_number
 from . import model
 from .model import BloodCountView, RowView, quantity
@@ -22,14 +24,27 @@ from .model import BloodCountView, RowView, quantity
 PACKAGE = "pancytopenia"
 
 
+@cache
+def _template(lang: str, package: str, key: str) -> str:
+    # Read once per language: the explorer writes about a hundred texts per slider move.
+    return text(package, key)
+
+
 def t(key: str, /, **fields: Any) -> str:
-    """A text of this lesson's content."""
-    return text(PACKAGE, key, **fields)
+    """A text of this lesson's content, its ``{field}`` slots filled from ``fields``."""
+    template = _template(language(), PACKAGE, key)
+    return template.format(**fields) if fields else template
 
 
 def label(key: str) -> str:
     """A measure's long label ("Neutrophils (ANC)") from the shared measures content."""
-    return text("measures", f"{key}.label")
+    return _template(language(), "measures", f"{key}.label")
+
+
+@cache
+def cite(source_id: str) -> str:
+    """A source as author and year, from the references table (read once per source)."""
+    return content.cite(source_id)
 
 
 def cutoff(threshold_id: str, unit: str | None = None) -> str:
@@ -147,12 +162,13 @@ def camitta_thresholds_text() -> str:
 # --------------------------------------------------------------------------- details (HTML)
 
 
-def _e(value: str) -> str:
+def escape(value: str) -> str:
+    """Text for HTML (quotes left alone: it only goes between tags)."""
     return html.escape(value, quote=False)
 
 
 def _para(heading_key: str, body: str) -> str:
-    return f"<p><strong>{_e(t(heading_key))}</strong> {body}</p>"
+    return f"<p><strong>{escape(t(heading_key))}</strong> {body}</p>"
 
 
 def _lineages_html(view: BloodCountView) -> str:
@@ -169,7 +185,7 @@ def _lineages_html(view: BloodCountView) -> str:
     else:
         missing = t("summary.list_separator").join(t(f"details.missing_{x}") for x in view.missing_lineages)
         pan = t("details.pancytopenia_no", missing=missing)
-    return _para("details.lineages_heading", _e(low)) + "\n" + _para("details.pancytopenia_heading", _e(pan))
+    return _para("details.lineages_heading", escape(low)) + "\n" + _para("details.pancytopenia_heading", escape(pan))
 
 
 def _grade_html(view: BloodCountView) -> str:
@@ -192,23 +208,23 @@ def _grade_html(view: BloodCountView) -> str:
          c.very_severe_anc),
     ]
     body = "".join(
-        f"<tr><th scope='row'>{_e(t('details.' + key))}</th><td>{_e(rule)}</td><td>{_e(value)}</td>"
-        f"<td>{_e(met(flag))}</td></tr>"
+        f"<tr><th scope='row'>{escape(t('details.' + key))}</th><td>{escape(rule)}</td><td>{escape(value)}</td>"
+        f"<td>{escape(met(flag))}</td></tr>"
         for key, rule, value, flag in rows
     )
-    head = "".join(f"<th scope='col'>{_e(t('details.' + k))}</th>"
+    head = "".join(f"<th scope='col'>{escape(t('details.' + k))}</th>"
                    for k in ("col_criterion", "col_cutoff", "col_here", "col_status"))
     table = (f"<table class='hemaedu-table' style='border-spacing:1em 0.2em'>"
-             f"<caption>{_e(t('details.table_caption'))}</caption><thead><tr>{head}</tr></thead>"
+             f"<caption>{escape(t('details.table_caption'))}</caption><thead><tr>{head}</tr></thead>"
              f"<tbody>{body}</tbody></table>")
     counts = dict(met=c.count_of_blood_criteria, total=len(model.BLOOD_CRITERIA), needed=model.BLOOD_CRITERIA_NEEDED)
     if view.grade_applies:
         key = "details.grade_applies" if str(view.grade) == "non-severe" else "details.grade_applies_severe"
-        verdict = f"<strong>{_e(t(f'grade.{view.grade}'))}</strong>: {_e(t(key, **counts))}"
+        verdict = f"<strong>{escape(t(f'grade.{view.grade}'))}</strong>: {escape(t(key, **counts))}"
     else:
         why = t("details.why_partial" if view.marrow_partial else "details.why_not_hypocellular")
-        verdict = (f"<strong>{_e(t('details.not_applicable'))}</strong>: "
-                   f"{_e(t('details.grade_not_applicable', why=why, **counts))}")
+        verdict = (f"<strong>{escape(t('details.not_applicable'))}</strong>: "
+                   f"{escape(t('details.grade_not_applicable', why=why, **counts))}")
     return _para("details.grade_heading", verdict) + table
 
 
@@ -237,10 +253,10 @@ def _meaning_html(view: BloodCountView) -> str:
     else:
         items.append(("details.platelets_heading", "", t("details.platelets_none")))
     lis = "".join(
-        f"<li><strong>{_e(t(heading))}{' ' + _e(band) if band else ''}</strong> {_e(body)}</li>"
+        f"<li><strong>{escape(t(heading))}{' ' + escape(band) if band else ''}</strong> {escape(body)}</li>"
         for heading, band, body in items
     )
-    return (f"<p><strong>{_e(t('details.meaning_heading'))}</strong> {_e(t('details.meaning_note'))}</p>"
+    return (f"<p><strong>{escape(t('details.meaning_heading'))}</strong> {escape(t('details.meaning_note'))}</p>"
             f"<ul>{lis}</ul>")
 
 
@@ -248,7 +264,7 @@ def details(view: BloodCountView) -> str:
     """The interpretation under the chart, as HTML: lineages, the Camitta table, what it means."""
     parts = []
     if view.anc_capped:
-        parts.append(_para("details.anc_capped_heading", _e(t("details.anc_capped"))))
+        parts.append(_para("details.anc_capped_heading", escape(t("details.anc_capped"))))
     parts += [_lineages_html(view), _grade_html(view), _meaning_html(view),
-              f"<p><em>{_e(t('details.disclaimer'))}</em></p>"]
+              f"<p><em>{escape(t('details.disclaimer'))}</em></p>"]
     return "\n".join(parts)
