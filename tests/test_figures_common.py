@@ -16,15 +16,15 @@ from hemaedu.widgets import LESSON_APPS
 
 APP_BUILDERS = [
     "hemaedu.widgets.blood_count:blood_count_explorer",
-    "hemaedu.widgets.causes:causes_explorer",
-    "hemaedu.widgets.causes:differential_explorer",
+    "hemaedu.lessons.causes.apps:causes_explorer",
+    "hemaedu.lessons.causes.apps:differential_explorer",
     "hemaedu.widgets.incidence:incidence_explorer",
     "hemaedu.widgets.incidence:expected_cases_calculator",
     "hemaedu.widgets.ist:ist_forest",
     "hemaedu.widgets.ist:cohort_simulator",
     "hemaedu.widgets.ist:response_explorer",
-    "hemaedu.widgets.pathway:pathway_explorer",
-    "hemaedu.widgets.pathway:outcomes_explorer",
+    "hemaedu.lessons.diagnosis_and_treatment.apps:pathway_explorer",
+    "hemaedu.lessons.diagnosis_and_treatment.apps:outcomes_explorer",
 ]
 
 
@@ -63,6 +63,8 @@ def test_figure_is_a_live_widget_updated_in_place(app):
     assert isinstance(app.figure, go.FigureWidget)
     # The control a learner reaches first: a slider, or for choice-only apps the main choice.
     slider = getattr(app, "main_slider", None) or getattr(app, "main_control", None)
+    if isinstance(slider, str):  # the lessons' app protocol names its main control
+        slider = app.controls[slider]
     assert slider is not None, "every app names its main control"
     figure, before = app.figure, [t.to_plotly_json() for t in app.figure.data]
     if hasattr(slider, "max"):

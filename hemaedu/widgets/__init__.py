@@ -34,13 +34,9 @@ __all__ = ["LESSON_APPS", "LessonApp", "Option", "SelfCheck", "references", "sta
 LESSON_APPS: dict[str, dict[str, str]] = {
     "01_pancytopenia": {"app": "hemaedu.widgets.blood_count:blood_count_explorer",
                         "css": "hemaedu-app-blood-count"},
-    "02_causes": {"app": "hemaedu.widgets.causes:differential_explorer",
-                  "css": "hemaedu-app-differential"},
     "03_regional_incidence": {"app": "hemaedu.widgets.incidence:expected_cases_calculator",
                               "css": "hemaedu-app-incidence"},
     "04_ist_response": {"app": "hemaedu.widgets.ist:cohort_simulator", "css": "hemaedu-app-ist"},
-    "05_diagnosis_and_treatment": {"app": "hemaedu.widgets.pathway:pathway_explorer",
-                                   "css": "hemaedu-app-pathway"},
 }
 
 
