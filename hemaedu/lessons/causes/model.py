@@ -12,7 +12,6 @@ comes from the ``causes``, ``differential``, ``thresholds`` and
 from __future__ import annotations
 
 import math
-import operator
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -50,34 +49,13 @@ ANY = "any"
 #: Marrow bands, emptiest first (ids; labels come from content).
 BANDS = ("markedly_hypocellular", "hypocellular", "not_hypocellular")
 
-# Mechanism colour order: aplastic-anemia pathogenesis classes first (the lesson's
-# focus), then the broad classes used for leukopenia and thrombocytopenia. These
-# are the tables' own values, used as keys.
-_MECHANISM_ORDER = (
-    "immune attack",
-    "stem-cell defect",
-    "marrow microenvironment",
-    "direct marrow toxicity",
-    "decreased production",
-    "increased destruction or consumption",
-    "sequestration or redistribution",
-)
 #: Ring colours from the centre out: cytopenia, origin, group (leaves use mechanism colours).
 RING_COLOURS = ("#D9D9D9", "#E8E8E8", "#F4F4F4")
-#: Which ``marrow_cellularity`` categories of the differential table fit each band.
-_FITS = {
-    "markedly_hypocellular": frozenset({"hypocellular", "variable"}),
-    "hypocellular": frozenset({"hypocellular", "variable"}),
-    "not_hypocellular": frozenset({"normocellular or hypercellular", "variable"}),
-}
-
-
-_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-def _meets(threshold_id: str, value: float) -> bool:
-    cut = thresholds.get(threshold_id)
-    return _COMPARE[cut.comparator](value, cut.value)
+#: The ``marrow_cellularity`` categories of the differential table with a fixed place:
+#: "variable" fits every band, "hypocellular" the two low bands, any other category
+#: (a normal or full marrow) only the top band.
+VARIABLE = "variable"
+HYPOCELLULAR = "hypocellular"
 
 
 def _split(value: Any) -> tuple[str, ...]:
@@ -105,14 +83,21 @@ def mechanism_of(row: dict[str, Any]) -> str:
     return row.get("pathogenesis") or row["mechanism_class"]
 
 
-def mechanism_colours(mechanisms: tuple[str, ...] = ()) -> dict[str, str]:
-    """Okabe-Ito colour of each mechanism (known ones in a fixed order, new ones after).
+def _mechanism_order() -> tuple[str, ...]:
+    # Aplastic-anemia pathogenesis classes first (the lesson's focus), then the broad
+    # classes, each in table order: a mechanism keeps its colour whatever the filter.
+    pathogenesis = [r["pathogenesis"] for r in _causes() if r["pathogenesis"]]
+    return tuple(dict.fromkeys(pathogenesis + [r["mechanism_class"] for r in _causes()]))
 
-    >>> colours = mechanism_colours(("a new class",))
-    >>> colours["immune attack"] != colours["a new class"]
+
+def mechanism_colours(mechanisms: tuple[str, ...] = ()) -> dict[str, str]:
+    """Okabe-Ito colour of each mechanism (the table's in a fixed order, new ones after).
+
+    >>> mechanism_colours()["immune attack"] == mechanism_colours(("a new class",))["immune attack"]
     True
     """
-    names = list(_MECHANISM_ORDER) + [m for m in mechanisms if m not in _MECHANISM_ORDER]
+    known = _mechanism_order()
+    names = list(known) + [m for m in mechanisms if m not in known]
     return {m: SEQUENCE[i % len(SEQUENCE)] for i, m in enumerate(names)}
 
 
@@ -124,11 +109,11 @@ def affects_values() -> tuple[str, ...]:
 def mechanism_filters() -> tuple[Any, ...]:
     """Values of the mechanism filter: ``"any"``, then ``("mechanism_class", m)``, then ``("pathogenesis", p)``."""
     classes = dict.fromkeys(r["mechanism_class"] for r in _causes() if r["mechanism_class"])
-    present = {r["pathogenesis"] for r in _causes()}
+    pathogenesis = dict.fromkeys(r["pathogenesis"] for r in _causes() if r["pathogenesis"])
     return (
         (ANY,)
         + tuple(("mechanism_class", m) for m in classes)
-        + tuple(("pathogenesis", p) for p in _MECHANISM_ORDER if p in present)
+        + tuple(("pathogenesis", p) for p in pathogenesis)
     )
 
 
@@ -260,9 +245,9 @@ def cellularity_band(cellularity: float) -> str:
     if (isinstance(cellularity, bool) or not isinstance(cellularity, (int, float))
             or not math.isfinite(cellularity) or not 0 <= cellularity <= 100):
         raise ValueError(f"cellularity must be a percentage within 0-100, got {cellularity!r}")
-    if _meets("camitta_cellularity", cellularity):
+    if thresholds.meets("camitta_cellularity", cellularity):
         return "markedly_hypocellular"
-    if _meets("camitta_cellularity_partial", cellularity):
+    if thresholds.meets("camitta_cellularity_partial", cellularity):
         return "hypocellular"
     return "not_hypocellular"
 
@@ -274,7 +259,9 @@ def typical_range(category: str) -> tuple[float, float]:
     (0.0, 100.0)
     """
     split = thresholds.value("camitta_cellularity_partial")
-    return {"hypocellular": (0.0, split), "normocellular or hypercellular": (split, 100.0)}.get(category, (0.0, 100.0))
+    if category == VARIABLE:
+        return (0.0, 100.0)
+    return (0.0, split) if category == HYPOCELLULAR else (split, 100.0)
 
 
 def conditions() -> tuple[dict[str, Any], ...]:
@@ -301,7 +288,9 @@ def compute_differential(cellularity: float) -> DifferentialView:
     (True, False)
     """
     band = cellularity_band(cellularity)
-    consistent = tuple(r["marrow_cellularity"] in _FITS[band] for r in _differential())
+    low = band != "not_hypocellular"
+    consistent = tuple(r["marrow_cellularity"] == VARIABLE or (r["marrow_cellularity"] == HYPOCELLULAR) == low
+                       for r in _differential())
     ids = [r["condition_id"] for r in _differential()]
     return DifferentialView(
         float(cellularity), band, consistent,
