@@ -144,7 +144,7 @@ def test_choosing_a_cytopenia_updates_the_sunburst_in_place(causes_app):
     causes_app.controls["mechanism"].value = model.ANY
     causes_app.controls["affects"].value = "leukopenia"
     n = sum(1 for r in CAUSES if "leukopenia" in _affects(r))
-    sunburst = causes_app.trace(t("causes.trace_name"))
+    sunburst = causes_app.trace("causes")
     assert sunburst.ids[0] == "leukopenia" and sunburst.values[0] == n
     assert sum(1 for h in sunburst.hovertext if h.startswith("<b>")) == n
     assert figure.layout.title.text == t("causes.title_one", affects="leukopenia")
@@ -161,7 +161,7 @@ def test_every_filter_combination_is_safe(causes_app):
             causes_app.controls["mechanism"].value = mechanism
             _finite(causes_app.figure)
             _clean(causes_app.summary_text())
-            sunburst = causes_app.trace(t("causes.trace_name"))
+            sunburst = causes_app.trace("causes")
             assert len(sunburst.ids) == len(sunburst.labels) == len(sunburst.hovertext)
 
 
@@ -209,7 +209,8 @@ def diff_app():
 def test_differential_axis_and_traces_come_from_content(diff_app):
     assert diff_app.main_control == "cellularity"
     assert diff_app.figure.layout.xaxis.title.text == t("differential.x_title")
-    assert diff_app.trace(t("differential.bars_name")).type == "bar"
+    assert diff_app.trace("bars").type == "bar" and diff_app.trace("bars").name == t("differential.bars_name")
+    assert diff_app.trace("chosen").name == t("differential.line_name")
 
 
 def test_slider_moves_the_line_and_restyles_the_bars(diff_app):
@@ -217,11 +218,11 @@ def test_slider_moves_the_line_and_restyles_the_bars(diff_app):
     conditions = [r["condition_id"] for r in DIFFERENTIAL]
     aa, b12 = conditions.index("aplastic_anemia"), conditions.index("b12_folate_deficiency")
     diff_app.controls["cellularity"].value = SEVERE_CUT - 5
-    assert set(diff_app.trace(t("differential.line_name")).x) == {SEVERE_CUT - 5}
-    bars = diff_app.trace(t("differential.bars_name"))
+    assert set(diff_app.trace("chosen").x) == {SEVERE_CUT - 5}
+    bars = diff_app.trace("bars")
     assert bars.marker.color[aa] != bars.marker.color[b12]
     diff_app.controls["cellularity"].value = PARTIAL_CUT + 20
-    bars = diff_app.trace(t("differential.bars_name"))
+    bars = diff_app.trace("bars")
     assert bars.marker.color[b12] == CONSISTENT_STYLE[0] and bars.marker.pattern.shape[aa] == LESS_LIKELY_STYLE[1]
     assert t("differential.band.not_hypocellular") in diff_app.summary_text()
     assert "Vitamin B12 or folate deficiency" in diff_app.details_html.value

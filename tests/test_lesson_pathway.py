@@ -178,7 +178,7 @@ def app():
 
 
 def _marker(app):
-    return app.trace(t("pathway.marker_name"))
+    return app.trace("case")
 
 
 def test_app_interface(app):
@@ -189,7 +189,7 @@ def test_app_interface(app):
 
 def test_every_branch_of_the_table_is_in_the_legend(app):
     # Branches come from the table through the rule: a new row shows up without a code change.
-    legend = {trace.name for trace in app.figure.data} - {t("pathway.marker_name")}
+    legend = {trace.name for trace in app.figure.data if trace.meta != "case"}
     reachable = {r.step.first_line for r in pathway_runs(model.steps())}
     assert legend == reachable
     assert {r["first_line"] for r in records("treatment_pathway")} >= legend
@@ -282,7 +282,7 @@ def test_lesson_check_partition_reads_the_table_without_pandas():
 
 def test_outcomes_app_shows_each_topic_from_the_table():
     app = lesson.outcomes_explorer()
-    bars = t("outcomes.trace_name")
+    bars = "outcomes"
     for topic in dict.fromkeys(OUTCOMES["topic"]):
         app.controls["topic"].value = topic
         rows = OUTCOMES[OUTCOMES.topic == topic]

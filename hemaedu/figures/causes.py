@@ -31,11 +31,12 @@ def make_causes_sunburst(
     ``tree`` holds equal-length lists ``ids``, ``labels``, ``parents``,
     ``values``, ``colors`` and ``hovertext`` (see
     :func:`hemaedu.lessons.causes.model.compute_causes`). Leaves are coloured by
-    mechanism. The trace is called ``name``; ``note`` (under the chart) says how
+    mechanism. The trace is called ``name`` (id ``"causes"`` in its ``meta``); ``note`` (under the chart) says how
     to read the rings.
     """
     trace = go.Sunburst(
         name=name,
+        meta="causes",
         ids=list(tree["ids"]),
         labels=list(tree["labels"]),
         parents=list(tree["parents"]),
@@ -83,15 +84,16 @@ def make_differential_chart(
 ) -> go.Figure:
     """Each look-alike's typical marrow cellularity as a bar, with the chosen value as a line.
 
-    The trace ``bars_name`` holds the bars (colour and pattern say whether the
-    chosen cellularity fits the condition); the trace ``line_name`` is the
-    vertical line at ``cellularity`` (``line_hover`` is its hover template).
+    The trace with id ``"bars"`` (in its ``meta``; named ``bars_name``) holds the
+    bars (colour and pattern say whether the chosen cellularity fits the
+    condition); the trace ``"chosen"`` (named ``line_name``) is the vertical line at ``cellularity`` (``line_hover`` is its hover template).
     ``cutoffs`` are drawn as dotted reference lines.
     """
     colours = [CONSISTENT_STYLE[0] if c else LESS_LIKELY_STYLE[0] for c in consistent]
     patterns = [CONSISTENT_STYLE[1] if c else LESS_LIKELY_STYLE[1] for c in consistent]
     bars = go.Bar(
         name=bars_name,
+        meta="bars",
         orientation="h",
         y=list(conditions),
         base=[lo for lo, _ in ranges],
@@ -104,6 +106,7 @@ def make_differential_chart(
     )
     line = go.Scatter(
         name=line_name,
+        meta="chosen",
         x=[cellularity] * len(conditions),
         y=list(conditions),
         mode="lines+markers",

@@ -53,7 +53,7 @@ def make_pathway_map(
     mapping with ``situation`` (a row label), ``age_start`` and ``age_end``
     (inclusive whole years), ``treatment`` and ``hovertext``. One horizontal bar
     trace per treatment, named after it (colour plus a fill pattern), then the
-    trace ``marker_name``: a single marker at (``age``, ``situation``), the only
+    trace with id ``"case"`` in its ``meta`` (named ``marker_name``): a single marker at (``age``, ``situation``), the only
     trace the app moves.
     """
     styles = treatment_colours([r["treatment"] for r in runs])
@@ -62,6 +62,7 @@ def make_pathway_map(
         mine = [r for r in runs if r["treatment"] == treatment]
         traces.append(go.Bar(
             name=treatment,
+            meta=treatment,
             orientation="h",
             y=[r["situation"] for r in mine],
             base=[r["age_start"] for r in mine],
@@ -74,6 +75,7 @@ def make_pathway_map(
         ))
     traces.append(go.Scatter(
         name=marker_name,
+        meta="case",
         x=[age + 0.5],
         y=[situation],
         mode="markers+text",
@@ -106,7 +108,7 @@ def make_outcomes_chart(
     y_title: str,
     widget: bool = False,
 ) -> go.Figure:
-    """Horizontal bars of outcome percentages, in one trace called ``name``.
+    """Horizontal bars of outcome percentages, in one trace ``"outcomes"`` (its ``meta``) called ``name``.
 
     ``bars`` holds equal-length lists ``labels``, ``values`` (percent),
     ``texts`` (printed beside each bar), ``hover`` and ``colours``.
@@ -114,6 +116,7 @@ def make_outcomes_chart(
     trace = go.Bar(
         orientation="h",
         name=name,
+        meta="outcomes",
         y=list(bars["labels"]),
         x=list(bars["values"]),
         text=list(bars["texts"]),

@@ -93,9 +93,11 @@ class App:
             if key not in self.controls:
                 raise ValueError(f"{type(self).__name__} has no control {key!r}; controls: {list(self.controls)}")
             self.controls[key].value = value
+        for key in values:
+            self._set_values(self.react(key, self.values()))
         self.view = self.compute(**self.values())
         self.figures: dict[str, Any] = self.make_figures(self.view)
-        self.figure = next(iter(self.figures.values()))
+        self.figure = next(iter(self.figures.values()), None)  # None: an app without a figure
         self.status = w.HTML(layout=w.Layout(min_height="1.5em"))
         self.details_html = w.HTML()
         self.preset_buttons: dict[str, w.Button] = {}
@@ -179,12 +181,16 @@ class App:
         self.redraw()
 
     def trace(self, name: str) -> Any:
-        """The trace called ``name`` in any of the app's figures (traces are never addressed by position)."""
+        """The trace whose id (``meta``) or name is ``name``, in any of the app's figures.
+
+        Figure builders put a language-neutral id in each trace's ``meta`` (a FigureWidget
+        overwrites ``uid``); traces are never addressed by position.
+        """
         for figure in self.figures.values():
             for trace in figure.data:
-                if trace.name == name or trace.uid == name:
+                if name in (trace.meta, trace.name):
                     return trace
-        names = [t.name for f in self.figures.values() for t in f.data]
+        names = [t.meta or t.name for f in self.figures.values() for t in f.data]
         raise ValueError(f"{type(self).__name__} has no trace {name!r}; traces: {names}")
 
     def redraw(self) -> None:
@@ -224,6 +230,11 @@ class App:
         """The sentence currently shown under the figure."""
         return self.summary(self.view)
 
+    @property
+    def main_slider(self) -> w.Widget:
+        """The main control's widget (the name benchmarks/run.py used before issue 10)."""
+        return self.controls[self.main_control]
+
     # -- display ----------------------------------------------------------------
     @property
     def css_class(self) -> str:
@@ -249,6 +260,13 @@ class App:
     def static_html(self) -> str:
         """The figures and summary as HTML that needs no kernel (plotly.js not included)."""
         figures = "\n".join(f.to_html(full_html=False, include_plotlyjs=False) for f in self.figures.values())
+        if not self.figures:  # an app of controls only: show where they stand
+            figures = "".join(
+                f"<p><strong>{html.escape(c.description)}</strong>: {html.escape(c.readout)}</p>"
+                for c in self.controls.values() if isinstance(c, Slider)
+            )
+            hint = f"<p><em>{html.escape(text('common', 'open_to_move'))}</em></p>"
+            return f"{figures}{self.status.value}{hint}"
         return f"{figures}\n{self.status.value}\n{self.details_html.value}"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:

@@ -54,8 +54,8 @@ class DifferentialApp(App):
     def patch(self, view: model.DifferentialView) -> dict[str, dict[str, Any]]:
         # The base sends only what changed: the bar styles go out only when the band changes.
         return {
-            t("differential.line_name"): {"x": [view.cellularity] * len(view.consistent)},
-            t("differential.bars_name"): {
+            "chosen": {"x": [view.cellularity] * len(view.consistent)},
+            "bars": {
                 "marker.color": [CONSISTENT_STYLE[0] if c else LESS_LIKELY_STYLE[0] for c in view.consistent],
                 "marker.pattern.shape": [CONSISTENT_STYLE[1] if c else LESS_LIKELY_STYLE[1] for c in view.consistent],
             },
@@ -97,7 +97,7 @@ class CausesApp(App):
     def patch(self, view: model.CausesView) -> dict[str, dict[str, Any]]:
         tree = render.sunburst_tree(view)
         return {
-            t("causes.trace_name"): {
+            "causes": {
                 "ids": tree["ids"], "labels": tree["labels"], "parents": tree["parents"],
                 "values": tree["values"], "marker.colors": tree["colors"], "hovertext": tree["hovertext"],
             },

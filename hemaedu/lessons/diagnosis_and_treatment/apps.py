@@ -66,7 +66,7 @@ class PathwayApp(App):
         )
 
     def patch(self, view: model.PathwayView) -> dict[str, dict[str, Any]]:
-        return {t("pathway.marker_name"): {
+        return {"case": {
             "x": [view.age + 0.5],
             "y": [render.situation_label(view.situation)],
             "text": [t("pathway.marker_text", age=format_number(view.age))],
@@ -102,7 +102,7 @@ class OutcomesApp(App):
     def patch(self, view: model.OutcomesView) -> dict[str, dict[str, Any]]:
         bars = render.outcome_bars(view)
         return {
-            t("outcomes.trace_name"): {"y": bars["labels"], "x": bars["values"], "text": bars["texts"],
+            "outcomes": {"y": bars["labels"], "x": bars["values"], "text": bars["texts"],
                                        "hovertext": bars["hover"], "marker.color": bars["colours"]},
             "layout": {"title.text": t("outcomes.title", topic=view.topic)},
         }
