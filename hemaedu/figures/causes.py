@@ -123,7 +123,7 @@ def make_differential_chart(
         title=title,
         x_title=x_title,
         y_title=y_title,
-        xaxis=dict(range=[0, 100], ticksuffix=" %", dtick=10),
+        xaxis=dict(range=[0, 100], ticksuffix="%", dtick=10),
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(conditions)),
         height=max(420, 28 * len(conditions) + 140),
         shapes=shapes,

@@ -130,7 +130,7 @@ def make_outcomes_chart(
         title=title,
         x_title=x_title,
         y_title=y_title,
-        xaxis=dict(range=[0, 115], ticksuffix=" %", dtick=20),
+        xaxis=dict(range=[0, 115], ticksuffix="%", dtick=20),
         yaxis=dict(autorange="reversed"),
         showlegend=False,
         height=380,
