@@ -32,6 +32,7 @@ import pytest
 from playwright.sync_api import expect
 
 import hemaedu
+from hemaedu.lessons._app import App
 from hemaedu.widgets import LESSON_APPS, LessonApp, SelfCheck
 
 pytestmark = pytest.mark.browser
@@ -47,10 +48,10 @@ DEMO = {"app": "hemaedu.widgets.course:widget_demo", "css": "hemaedu-app-widget-
 SELF_CHECK_MODULES = {
     "00_start_here": "hemaedu.widgets.course",
     "01_pancytopenia": "hemaedu.widgets.blood_count",
-    "02_causes": "hemaedu.widgets.causes",
+    "02_causes": "hemaedu.lessons.causes",
     "03_regional_incidence": "hemaedu.widgets.incidence",
     "04_ist_response": "hemaedu.widgets.ist",
-    "05_diagnosis_and_treatment": "hemaedu.widgets.pathway",
+    "05_diagnosis_and_treatment": "hemaedu.lessons.diagnosis_and_treatment",
 }
 KEYS = ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"]  # net +2 steps, also from the minimum
 
@@ -72,6 +73,11 @@ def build(lesson: str) -> Any:
 def main_slider(app: Any) -> Any:
     """The app's main slider (lesson 00's widget demo calls it ``slider``)."""
     return app.main_slider if hasattr(app, "main_slider") else app.slider
+
+
+def has_figure(app: Any) -> bool:
+    """Whether the app draws a figure (an old LessonApp, or an App of the lessons' protocol)."""
+    return isinstance(app, LessonApp) or (isinstance(app, App) and app.figure is not None)
 
 
 def expected_app(lesson: str, slider_value: float) -> Any:
@@ -277,7 +283,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         slider.wait_for(timeout=WAIT_MS)
         assert output_errors(page) == []
         assert slider_value(slider) == pytest.approx(main_slider(app).value)
-        if isinstance(app, LessonApp):
+        if has_figure(app):
             page.locator(f".{css} .js-plotly-plot").wait_for(timeout=WAIT_MS)
         # anywidget 0.11 gives each model 2 s to load its JavaScript; a model that
         # misses it renders but ignores every later update from Python.
@@ -287,7 +293,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
             check_tab_order(page, lesson)
 
         index = None
-        if isinstance(app, LessonApp):
+        if has_figure(app):
             index = figure_index(page, css)
             start = trace_values(app.figure.data)
             fig = plotly.wait_until(page, lambda f: trace_values(f["data"]) == start, figure=index,
@@ -304,7 +310,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         moved = slider_value(slider)
         assert moved == pytest.approx(main_slider(app).value + 2 * main_slider(app).step)
         expected = expected_app(lesson, moved)
-        if isinstance(expected, LessonApp):
+        if has_figure(expected):
             new = trace_values(expected.figure.data)
             assert new != start, "moving the slider should change the figure"
             plotly.wait_until(page, lambda f: trace_values(f["data"]) == new, figure=index, timeout=WAIT_S)
