@@ -19,28 +19,12 @@ from typing import Any
 
 from ... import thresholds
 from ...data import records
-from ...figures import SEQUENCE
 from ..format import format_number, format_percent
 
 __all__ = [
-    "ALL",
-    "ANY",
-    "BANDS",
-    "HOOKS",
-    "CausesView",
-    "DifferentialView",
-    "Node",
-    "affects_values",
-    "cause_counts",
-    "cellularity_band",
-    "compute_causes",
-    "compute_differential",
-    "hatg_overall",
-    "mechanism_colours",
-    "mechanism_filters",
-    "mechanism_of",
-    "source_ids",
-    "typical_range",
+    "ALL", "ANY", "BANDS", "HOOKS", "CausesView", "DifferentialView", "Node", "affects_values",
+    "cause_counts", "cellularity_band", "compute_causes", "compute_differential", "hatg_overall",
+    "mechanism_filters", "mechanism_order", "mechanism_of", "source_ids", "typical_range",
 ]
 
 #: Filter values meaning "every cytopenia" and "every mechanism".
@@ -49,8 +33,6 @@ ANY = "any"
 #: Marrow bands, emptiest first (ids; labels come from content).
 BANDS = ("markedly_hypocellular", "hypocellular", "not_hypocellular")
 
-#: Ring colours from the centre out: cytopenia, origin, group (leaves use mechanism colours).
-RING_COLOURS = ("#D9D9D9", "#E8E8E8", "#F4F4F4")
 #: The ``marrow_cellularity`` categories of the differential table with a fixed place:
 #: "variable" fits every band, "hypocellular" the two low bands, any other category
 #: (a normal or full marrow) only the top band.
@@ -83,22 +65,11 @@ def mechanism_of(row: dict[str, Any]) -> str:
     return row.get("pathogenesis") or row["mechanism_class"]
 
 
-def _mechanism_order() -> tuple[str, ...]:
-    # Aplastic-anemia pathogenesis classes first (the lesson's focus), then the broad
-    # classes, each in table order: a mechanism keeps its colour whatever the filter.
+def mechanism_order() -> tuple[str, ...]:
+    """Every mechanism of the table: aplastic-anemia pathogenesis classes first (the lesson's
+    focus), then the broad classes, each in table order (so a mechanism keeps its colour)."""
     pathogenesis = [r["pathogenesis"] for r in _causes() if r["pathogenesis"]]
     return tuple(dict.fromkeys(pathogenesis + [r["mechanism_class"] for r in _causes()]))
-
-
-def mechanism_colours(mechanisms: tuple[str, ...] = ()) -> dict[str, str]:
-    """Okabe-Ito colour of each mechanism (the table's in a fixed order, new ones after).
-
-    >>> mechanism_colours()["immune attack"] == mechanism_colours(("a new class",))["immune attack"]
-    True
-    """
-    known = _mechanism_order()
-    names = list(known) + [m for m in mechanisms if m not in known]
-    return {m: SEQUENCE[i % len(SEQUENCE)] for i, m in enumerate(names)}
 
 
 def affects_values() -> tuple[str, ...]:
@@ -119,13 +90,13 @@ def mechanism_filters() -> tuple[Any, ...]:
 
 @dataclass(frozen=True)
 class Node:
-    """One sunburst segment. ``path`` names the rings down to it; ``cause`` is set on leaves."""
+    """One sunburst segment. ``path`` names the rings down to it (its ring is ``len(path) - 1``
+    for inner segments); ``cause`` is the table row on leaves, ``None`` on inner segments."""
 
     node_id: str
     label: str
     parent: str
     value: int
-    colour: str
     path: tuple[str, ...]
     cause: dict[str, Any] | None = None
 
@@ -182,7 +153,6 @@ def compute_causes(affects: str = ALL, mechanism: Any = ANY) -> CausesView:
             f"mechanism must be 'any' or a (column, value) pair from mechanism_filters(), got {mechanism!r}"
         )
     rows = tuple(r for r in _causes() if _matches(r, affects, mechanism))
-    colours = mechanism_colours(tuple(mechanism_of(r) for r in rows))
     tree: dict[str, dict[str, dict[str, list[dict[str, Any]]]]] = {}
     for r in rows:
         for a in _split(r["affects"]):
@@ -191,15 +161,15 @@ def compute_causes(affects: str = ALL, mechanism: Any = ANY) -> CausesView:
     nodes: list[Node] = []
     for a, origins in tree.items():
         nodes.append(Node(a, a, "", sum(len(g) for o in origins.values() for g in o.values()),
-                          RING_COLOURS[0], (a,)))
+                          (a,)))
         for o, groups in origins.items():
             o_id = f"{a}/{o}"
-            nodes.append(Node(o_id, o, a, sum(len(g) for g in groups.values()), RING_COLOURS[1], (a, o)))
+            nodes.append(Node(o_id, o, a, sum(len(g) for g in groups.values()), (a, o)))
             for g, members in groups.items():
                 g_id = f"{o_id}/{g}"
-                nodes.append(Node(g_id, g, o_id, len(members), RING_COLOURS[2], (a, o, g)))
+                nodes.append(Node(g_id, g, o_id, len(members), (a, o, g)))
                 nodes.extend(
-                    Node(f"{g_id}/{r['cause_id']}", r["cause"], g_id, 1, colours[mechanism_of(r)], (a, o, g), r)
+                    Node(f"{g_id}/{r['cause_id']}", r["cause"], g_id, 1, (a, o, g), r)
                     for r in members
                 )
     return CausesView(

@@ -11,10 +11,13 @@ from typing import Any
 
 from .. import content
 from ... import thresholds
+from ...figures import SEQUENCE
 from ..format import format_number, format_quantity
 from . import model
 
 PACKAGE = "causes"
+#: Ring colours from the centre out: cytopenia, origin, group (leaves use mechanism colours).
+RING_COLOURS = ("#D9D9D9", "#E8E8E8", "#F4F4F4")
 
 
 def t(key: str, /, **fields: Any) -> str:
@@ -24,6 +27,17 @@ def t(key: str, /, **fields: Any) -> str:
 
 def _count(n: int) -> str:
     return t("causes.cause_count_one" if n == 1 else "causes.cause_count_other", n=format_number(n))
+
+
+def mechanism_colours(mechanisms: tuple[str, ...] = ()) -> dict[str, str]:
+    """Okabe-Ito colour of each mechanism (the table's in a fixed order, new ones after).
+
+    >>> mechanism_colours()["immune attack"] == mechanism_colours(("a new class",))["immune attack"]
+    True
+    """
+    known = model.mechanism_order()
+    names = list(known) + [m for m in mechanisms if m not in known]
+    return {m: SEQUENCE[i % len(SEQUENCE)] for i, m in enumerate(names)}
 
 
 def mechanism_label(mechanism: Any) -> str:
@@ -65,6 +79,7 @@ def sunburst_tree(view: model.CausesView) -> dict[str, list[Any]]:
     if not view.nodes:
         return dict(ids=["root"], labels=[t("causes.empty_label")], parents=[""], values=[1],
                     colors=["#FFFFFF"], hovertext=[html.escape(t("causes.summary_empty", what=what(view)))])
+    colours = mechanism_colours(tuple(m for m, _ in view.counts))
     hover = []
     for node in view.nodes:
         row = node.cause
@@ -83,7 +98,9 @@ def sunburst_tree(view: model.CausesView) -> dict[str, list[Any]]:
     return dict(
         ids=[n.node_id for n in view.nodes], labels=[n.label for n in view.nodes],
         parents=[n.parent for n in view.nodes], values=[n.value for n in view.nodes],
-        colors=[n.colour for n in view.nodes], hovertext=hover,
+        colors=[RING_COLOURS[len(n.path) - 1] if n.cause is None else colours[model.mechanism_of(n.cause)]
+                for n in view.nodes],
+        hovertext=hover,
     )
 
 
@@ -113,7 +130,7 @@ def causes_table(view: model.CausesView) -> str:
     """The selected causes as an HTML table with a colour key (read by screen readers)."""
     if not view.rows:
         return f"<p><em>{html.escape(t('causes.table_empty'))}</em></p>"
-    colours = model.mechanism_colours(tuple(m for m, _ in view.counts))
+    colours = mechanism_colours(tuple(m for m, _ in view.counts))
     key = " ".join(
         f'<span style="display:inline-block;margin-right:1em"><span aria-hidden="true" '
         f'style="display:inline-block;width:0.9em;height:0.9em;background:{colours[m]};'

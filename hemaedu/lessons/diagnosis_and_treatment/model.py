@@ -22,26 +22,9 @@ from ...data import records
 from ..format import format_number
 
 __all__ = [
-    "AGE_RANGE",
-    "HOOKS",
-    "SEVERITIES",
-    "VIGNETTES",
-    "MapRun",
-    "OutcomesView",
-    "PathwayView",
-    "Situation",
-    "check_partition",
-    "compute_outcomes",
-    "compute_pathway",
-    "pathway_map",
-    "situations",
-    "source_ids",
-    "steps",
-    "topics",
-    "transfusion_threshold_ids",
-    "treatments",
-    "workup_causes",
-    "workup_conditions",
+    "AGE_RANGE", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomesView", "PathwayView", "Situation",
+    "check_partition", "compute_outcomes", "compute_pathway", "pathway_map", "situations", "source_ids",
+    "steps", "topics", "transfusion_threshold_ids", "treatments", "workup_causes", "workup_conditions",
 ]
 
 SEVERITIES = pathway.SEVERITIES
