@@ -259,4 +259,4 @@ def test_self_checks_grade_the_answers():
 def test_lesson_sources_resolve():
     sources = set(model.source_ids())
     assert {r["source_id"] for r in CAUSES} <= sources and {r["source_id"] for r in DIFFERENTIAL} <= sources
-    assert lesson.sources().data.count("\n- ") + 1 == len(sources)
+    assert lesson.references().data.count("\n- ") + 1 == len(sources)

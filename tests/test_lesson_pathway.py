@@ -333,7 +333,7 @@ def test_lesson_sources_resolve():
     sources = set(model.source_ids())
     assert {s.source_id for s in model.steps()} <= sources
     assert set(OUTCOMES.source_id) <= sources
-    assert lesson.sources().data.count("\n- ") + 1 == len(sources)
+    assert lesson.references().data.count("\n- ") + 1 == len(sources)
 
 
 def test_rule_module_stays_light():

@@ -10,14 +10,15 @@ from __future__ import annotations
 from IPython.display import Markdown
 
 from .. import content
-from .._app import SelfCheck, references
+from .._app import SelfCheck
+from .._app import references as _references
 from .._app import self_checks as _self_checks
 from .apps import causes_explorer, differential_explorer
 from .model import source_ids
 from .render import cause_counts_text as cause_counts
 
 __all__ = ["cause_counts", "causes_explorer", "cutoffs", "differential_explorer", "immune_evidence",
-           "references", "self_checks", "sources"]
+           "references", "self_checks"]
 
 PACKAGE = "causes"
 
@@ -37,6 +38,6 @@ def self_checks() -> list[SelfCheck]:
     return _self_checks(PACKAGE)
 
 
-def sources() -> Markdown:
+def references() -> Markdown:
     """The lesson's references, rendered from the references table."""
-    return references(source_ids())
+    return _references(source_ids())

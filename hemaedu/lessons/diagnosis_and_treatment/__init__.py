@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from .._app import SelfCheck, references
+from .._app import SelfCheck
+from .._app import references as _references
 from .._app import self_checks as _self_checks
 from . import render
 from .apps import outcomes_explorer, pathway_explorer
 from .model import VIGNETTES, check_partition, source_ids
 
 __all__ = ["VIGNETTES", "check_partition", "outcomes_explorer", "pathway_explorer", "references", "self_checks",
-           "sources", "transfusion_thresholds", "vignette_branches", "workup_table"]
+           "transfusion_thresholds", "vignette_branches", "workup_table"]
 
 PACKAGE = "diagnosis_and_treatment"
 
@@ -41,6 +42,6 @@ def self_checks() -> list[SelfCheck]:
     return _self_checks(PACKAGE)
 
 
-def sources() -> Markdown:
+def references() -> Markdown:
     """The lesson's references, rendered from the references table."""
-    return references(source_ids())
+    return _references(source_ids())
