@@ -84,9 +84,9 @@ def make_differential_chart(
 ) -> go.Figure:
     """Each look-alike's typical marrow cellularity as a bar, with the chosen value as a line.
 
-    The trace with id ``"bars"`` (in its ``meta``; named ``bars_name``) holds the
-    bars (colour and pattern say whether the chosen cellularity fits the
-    condition); the trace ``"chosen"`` (named ``line_name``) is the vertical line at ``cellularity`` (``line_hover`` is its hover template).
+    The trace with id ``"bars"`` (in its ``meta``; named ``bars_name``) holds the bars (colour and
+    pattern say whether the chosen cellularity fits the condition); the trace ``"chosen"`` (named
+    ``line_name``) is the vertical line at ``cellularity`` (``line_hover`` is its hover template).
     ``cutoffs`` are drawn as dotted reference lines.
     """
     colours = [CONSISTENT_STYLE[0] if c else LESS_LIKELY_STYLE[0] for c in consistent]

@@ -49,12 +49,11 @@ def make_pathway_map(
 ) -> go.Figure:
     """A map of the whole pathway: for each situation, which branch applies at each age.
 
-    ``situations`` are the rows (category labels, top first). Each run is a
-    mapping with ``situation`` (a row label), ``age_start`` and ``age_end``
-    (inclusive whole years), ``treatment`` and ``hovertext``. One horizontal bar
-    trace per treatment, named after it (colour plus a fill pattern), then the
-    trace with id ``"case"`` in its ``meta`` (named ``marker_name``): a single marker at (``age``, ``situation``), the only
-    trace the app moves.
+    ``situations`` are the rows (category labels, top first). Each run is a mapping with
+    ``situation`` (a row label), ``age_start`` and ``age_end`` (inclusive whole years),
+    ``treatment`` and ``hovertext``. One horizontal bar trace per treatment, named after it (colour
+    plus a fill pattern), then the trace with id ``"case"`` in its ``meta`` (named ``marker_name``):
+    a single marker at (``age``, ``situation``), the only trace the app moves.
     """
     styles = treatment_colours([r["treatment"] for r in runs])
     traces: list[Any] = []

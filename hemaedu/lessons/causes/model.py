@@ -160,18 +160,14 @@ def compute_causes(affects: str = ALL, mechanism: Any = ANY) -> CausesView:
                 tree.setdefault(a, {}).setdefault(r["origin"], {}).setdefault(r["group"], []).append(r)
     nodes: list[Node] = []
     for a, origins in tree.items():
-        nodes.append(Node(a, a, "", sum(len(g) for o in origins.values() for g in o.values()),
-                          (a,)))
+        nodes.append(Node(a, a, "", sum(len(g) for o in origins.values() for g in o.values()), (a,)))
         for o, groups in origins.items():
             o_id = f"{a}/{o}"
             nodes.append(Node(o_id, o, a, sum(len(g) for g in groups.values()), (a, o)))
             for g, members in groups.items():
                 g_id = f"{o_id}/{g}"
                 nodes.append(Node(g_id, g, o_id, len(members), (a, o, g)))
-                nodes.extend(
-                    Node(f"{g_id}/{r['cause_id']}", r["cause"], g_id, 1, (a, o, g), r)
-                    for r in members
-                )
+                nodes.extend(Node(f"{g_id}/{r['cause_id']}", r["cause"], g_id, 1, (a, o, g), r) for r in members)
     return CausesView(
         affects, mechanism, rows, tuple(nodes),
         _sorted_counts(Counter(mechanism_of(r) for r in rows)),
