@@ -266,3 +266,43 @@ def test_notebook_header_agrees_with_the_registry(lesson: Lesson) -> None:
     bullets = [line[2:].strip() for line in header.splitlines() if line.startswith("- ")]
     assert bullets == list(lesson.objectives), f"{lesson.notebook}: objectives differ from lesson.toml"
     assert lesson.title and lesson.description
+
+
+def test_readme_lesson_table_is_generated_from_the_registry() -> None:
+    import lesson_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme == lesson_table.with_table(readme), "run: python tools/lesson_table.py"
+    for lesson in LESSONS:
+        assert f"(notebooks/{lesson.notebook})" in readme and f"| {lesson.minutes} min |" in readme
+
+
+def test_scaffold_creates_a_lesson_that_runs(tmp_path: Path) -> None:
+    """``python -m hemaedu.lessons.scaffold NN slug`` gives a lesson that loads, draws and checks answers."""
+    import shutil
+    import subprocess
+
+    from hemaedu.lessons.scaffold import scaffold
+
+    shutil.copytree(ROOT / "hemaedu", tmp_path / "hemaedu", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    number = f"{int(LESSONS[-1].number) + 1:02d}"
+    written = scaffold(number, "practice_lesson", root=tmp_path)
+    assert tmp_path / "notebooks" / f"{number}_practice_lesson.ipynb" in written
+    probe = (
+        "from hemaedu.lessons import LESSONS, lesson\n"
+        f"item = lesson('{number}')\n"
+        "app = item.app()\n"
+        "before = app.summary_text()\n"
+        "app.controls[app.main_control].value = 3.0\n"
+        "assert app.summary_text() != before and app.trace('result').x == (6.0,)\n"
+        "import hemaedu.lessons.practice_lesson as pl\n"
+        "check = pl.self_checks()[0]\n"
+        "assert check.answer(check.options[0].text)\n"
+        "print(item.title, item.minutes, item.css_class)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == ["Practice", "lesson", "20", "hemaedu-app-practice_lesson"]

@@ -83,7 +83,8 @@ def main(argv: list[str]) -> int:
         found = prose(module)
         total_lines += n_lines
         total_prose += len(found)
-        print(f"{n_lines:6d} lines {len(found):4d} prose strings  {module.relative_to(ROOT) if module.is_absolute() else module}")
+        shown = module.relative_to(ROOT) if module.is_absolute() else module
+        print(f"{n_lines:6d} lines {len(found):4d} prose strings  {shown}")
     print(f"{total_lines:6d} lines {total_prose:4d} prose strings  total")
     return 0
 

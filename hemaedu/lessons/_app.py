@@ -37,7 +37,7 @@ from . import lesson as _lesson
 from . import measure
 from .content import Option, Question, questions, text
 
-__all__ = ["App", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
+__all__ = ["App", "Option", "Question", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
 
 
 def status_html(sentence: str) -> str:

@@ -34,9 +34,8 @@ import hemaedu
 from hemaedu.lessons import LESSONS as REGISTRY
 from hemaedu.lessons import Lesson
 from hemaedu.lessons import lesson as lesson_by_key
-from hemaedu.lessons._legacy import css_class
+from hemaedu.lessons._legacy import css_class, self_checks
 from hemaedu.lessons._legacy import main_control as main_slider
-from hemaedu.lessons._legacy import self_checks
 
 pytestmark = pytest.mark.browser
 

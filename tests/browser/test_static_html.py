@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from servers import NOTEBOOKS, REPO
+from servers import REPO
 
 from hemaedu.lessons import LESSONS as REGISTRY
 
