@@ -76,16 +76,16 @@ def test_tree_is_a_consistent_sunburst():
     ids = tree["ids"]
     assert len(set(ids)) == len(ids)
     assert {len(tree[k]) for k in ("labels", "parents", "values", "colors", "hovertext")} == {len(ids)}
-    value = dict(zip(ids, tree["values"]))
+    value = dict(zip(ids, tree["values"], strict=True))
     for node in ids:
-        children = [i for i, p in zip(ids, tree["parents"]) if p == node]
+        children = [i for i, p in zip(ids, tree["parents"], strict=True) if p == node]
         if children:  # branchvalues="total": a parent equals the sum of its children
             assert value[node] == sum(value[c] for c in children), node
     listings = sum(len(_affects(r)) for r in CAUSES)
-    assert sum(v for v, p in zip(tree["values"], tree["parents"]) if p == "") == listings
-    leaves = [n for n in model.compute_causes().nodes if n.cause is not None]
-    assert len(leaves) == listings
-    assert all(n.cause["source_id"] in h for n, h in zip(model.compute_causes().nodes, tree["hovertext"]) if n.cause)
+    assert sum(v for v, p in zip(tree["values"], tree["parents"], strict=True) if p == "") == listings
+    nodes = model.compute_causes().nodes
+    assert sum(1 for n in nodes if n.cause is not None) == listings
+    assert all(n.cause["source_id"] in h for n, h in zip(nodes, tree["hovertext"], strict=True) if n.cause)
 
 
 def test_empty_filter_gives_a_clear_message_not_an_error():

@@ -15,13 +15,12 @@ import re
 import pytest
 
 import hemaedu
-from hemaedu import pathway
-from hemaedu.pathway import PathwayStep, check_partition, choose_step, pathway_runs
-from hemaedu import thresholds
+from hemaedu import pathway, thresholds
 from hemaedu.data import records
 from hemaedu.lessons import diagnosis_and_treatment as lesson
 from hemaedu.lessons.content import text
 from hemaedu.lessons.diagnosis_and_treatment import model, render
+from hemaedu.pathway import PathwayStep, check_partition, choose_step, pathway_runs
 
 TABLE = hemaedu.load("treatment_pathway")
 OUTCOMES = hemaedu.load("outcomes")
@@ -261,7 +260,7 @@ def test_extremes_and_random_combinations_never_raise_or_show_nan(app):
 def test_vignette_branches_follow_the_rule():
     lines = lesson.vignette_branches().splitlines()
     assert len(lines) == len(model.VIGNETTES)
-    for line, values in zip(lines, model.VIGNETTES.values()):
+    for line, values in zip(lines, model.VIGNETTES.values(), strict=True):
         step = choose_step(**values)
         assert line.endswith(f"-> {step.step_id}: {step.first_line}")
         assert line.startswith(f"{values['age']} y")

@@ -34,8 +34,8 @@ class DifferentialApp(App):
                                               description=t("differential.cellularity_label"),
                                               help=t("differential.cellularity_help"))}
 
-    def compute(self, *, cellularity: float) -> model.DifferentialView:
-        return model.compute_differential(cellularity)
+    def compute(self, **values: Any) -> model.DifferentialView:
+        return model.compute_differential(values["cellularity"])
 
     def make_figure(self, view: model.DifferentialView) -> Any:
         rows = model.conditions()
@@ -87,8 +87,8 @@ class CausesApp(App):
             ),
         }
 
-    def compute(self, *, affects: str, mechanism: Any) -> model.CausesView:
-        return model.compute_causes(affects, mechanism)
+    def compute(self, **values: Any) -> model.CausesView:
+        return model.compute_causes(values["affects"], values["mechanism"])
 
     def make_figure(self, view: model.CausesView) -> Any:
         return make_causes_sunburst(render.sunburst_tree(view), title=render.causes_title(view.affects),

@@ -260,8 +260,8 @@ def compute_differential(cellularity: float) -> DifferentialView:
     ids = [r["condition_id"] for r in _differential()]
     return DifferentialView(
         float(cellularity), band, consistent,
-        tuple(i for i, ok in zip(ids, consistent) if ok),
-        tuple(i for i, ok in zip(ids, consistent) if not ok),
+        tuple(i for i, ok in zip(ids, consistent, strict=True) if ok),
+        tuple(i for i, ok in zip(ids, consistent, strict=True) if not ok),
     )
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .. import content
 from ... import thresholds
 from ...figures import SEQUENCE
+from .. import content
 from ..format import format_number, format_quantity
 from . import model
 
@@ -166,7 +166,7 @@ def differential_summary(view: model.DifferentialView) -> str:
 def differential_table(view: model.DifferentialView) -> str:
     """The conditions that fit, with their clues and key tests, and the ones now less likely."""
     rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"], r["source_id"]]
-            for r, ok in zip(model.conditions(), view.consistent) if ok]
+            for r, ok in zip(model.conditions(), view.consistent, strict=True) if ok]
     caption = t("differential.table_caption", band=band_label(view.band), n=format_number(len(rows)))
     less = {*view.less_likely}
     others = ", ".join(html.escape(r["condition"]) for r in model.conditions() if r["condition_id"] in less)

@@ -13,8 +13,8 @@ from typing import Any
 
 from ...controls import Choice, Slider
 from ...figures.pathway import make_outcomes_chart, make_pathway_map
-from ..format import format_number
 from .._app import App
+from ..format import format_number
 from . import model, render
 from .render import t
 
@@ -91,8 +91,8 @@ class OutcomesApp(App):
         return {"topic": Choice(options=[(x, x) for x in topics], value=topics[0],
                                 description=t("outcomes.topic_label"), help=t("outcomes.topic_help"))}
 
-    def compute(self, *, topic: str) -> model.OutcomesView:
-        return model.compute_outcomes(topic)
+    def compute(self, **values: Any) -> model.OutcomesView:
+        return model.compute_outcomes(values["topic"])
 
     def make_figure(self, view: model.OutcomesView) -> Any:
         return make_outcomes_chart(render.outcome_bars(view), name=t("outcomes.trace_name"),
