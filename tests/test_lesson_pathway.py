@@ -15,9 +15,12 @@ import re
 import pytest
 
 import hemaedu
-from hemaedu import pathway
+from hemaedu import pathway, thresholds
+from hemaedu.data import records
+from hemaedu.lessons import diagnosis_and_treatment as lesson
+from hemaedu.lessons.content import text
+from hemaedu.lessons.diagnosis_and_treatment import model, render
 from hemaedu.pathway import PathwayStep, check_partition, choose_step, pathway_runs
-from hemaedu.widgets import pathway as app_module
 
 TABLE = hemaedu.load("treatment_pathway")
 OUTCOMES = hemaedu.load("outcomes")
@@ -151,6 +154,10 @@ def _parse_situation(label: str) -> tuple[str, bool, bool]:
 # ----------------------------------------------------------------------------- the app
 
 
+def t(key: str, **fields) -> str:
+    return text("diagnosis_and_treatment", key, **fields)
+
+
 def _finite(figure) -> None:
     for trace in figure.data:
         for key in ("x", "y", "base"):
@@ -160,56 +167,71 @@ def _finite(figure) -> None:
                     assert math.isfinite(v), (trace.name, key, v)
 
 
-def _clean(text: str) -> None:
-    assert not re.search(r"\bnan\b|\binf\b|<NA>|None", text), text
+def _clean(sentence: str) -> None:
+    assert not re.search(r"\bnan\b|\binf\b|<NA>|None|\{|\}", sentence), sentence
 
 
 @pytest.fixture(scope="module")
 def app():
-    return app_module.pathway_explorer()
+    return lesson.pathway_explorer()
+
+
+def _marker(app):
+    return app.trace("case")
 
 
 def test_app_interface(app):
-    assert app.main_slider is app.age is app.sliders["age"]
-    assert app.controls == [app.age, app.severity, app.sibling_donor, app.transfusion_dependent]
-    assert "hemaedu-app-pathway" in app.container._dom_classes
-    assert app.figure.layout.title.text and app.figure.layout.xaxis.title.text == "Age at diagnosis (years)"
+    assert app.main_control == "age"
+    assert list(app.controls) == ["age", "severity", "sibling_donor", "transfusion_dependent"]
+    assert app.figure.layout.xaxis.title.text == t("pathway.x_title")
+
+
+def test_every_branch_of_the_table_is_in_the_legend(app):
+    # Branches come from the table through the rule: a new row shows up without a code change.
+    legend = {trace.name for trace in app.figure.data if trace.meta != "case"}
+    reachable = {r.step.first_line for r in pathway_runs(model.steps())}
+    assert legend == reachable
+    assert {r["first_line"] for r in records("treatment_pathway")} >= legend
 
 
 def test_age_slider_moves_the_marker_and_changes_the_branch(app):
-    app.apply_preset("25 y, severe, sibling donor")
+    app.apply_preset("young_sibling")
     line = int(TABLE.loc[TABLE.step_id == "severe_sibling_young", "age_max"].item())
-    figure_id = id(app.figure)
-    app.age.value = line
-    assert app.figure.data[-1].x == (line,)
-    assert app.result.step.step_id == "severe_sibling_young"
-    assert "Matched sibling donor HSCT" in app.extra.value
-    app.age.value = line + 1
-    assert app.figure.data[-1].x == (line + 1,)
-    assert app.result.step.step_id == "severe_older"
-    assert "severe_older" in app.summary_text() and "kulasekararaj2024" not in app.summary_text()
-    assert "British Society" in app.extra.value or "Kulasekararaj" in app.extra.value  # citation rendered
-    assert id(app.figure) == figure_id  # updated in place, never re-created
+    figure = app.figure
+    app.controls["age"].value = line
+    assert _marker(app).x == (line + 0.5,)
+    assert app.view.step.step_id == "severe_sibling_young"
+    assert app.view.step.first_line in app.details_html.value
+    app.controls["age"].value = line + 1
+    assert _marker(app).x == (line + 1.5,)
+    assert app.view.step.step_id == "severe_older"
+    assert "severe_older" in app.summary_text()
+    citation = records("references")
+    cited = next(r["citation"] for r in citation if r["source_id"] == app.view.step.source_id)
+    assert cited[:20] in app.details_html.value  # the citation is rendered, not just its key
+    assert app.figure is figure  # updated in place, never re-created
 
 
 def test_choices_move_the_marker_between_rows(app):
-    app.apply_preset("60 y, very severe, no donor")
-    assert app.figure.data[-1].y == ("very severe, no sibling donor, transfusions",)
-    assert "ATG" in app.result.step.first_line
-    app.severity.value = "non-severe"
-    app.transfusion_dependent.value = False
-    assert app.figure.data[-1].y == ("non-severe, no sibling donor, no transfusions",)
-    assert app.result.step.step_id == "non_severe_not_transfusion_dependent"
+    app.apply_preset("older_no_donor")
+    assert _marker(app).y == (render.situation_label(model.Situation("very severe", False, True)),)
+    assert "ATG" in app.view.step.first_line
+    app.controls["severity"].value = "non-severe"
+    app.controls["transfusion_dependent"].value = False
+    assert _marker(app).y == (render.situation_label(model.Situation("non-severe", False, False)),)
+    assert app.view.step.step_id == "non_severe_not_transfusion_dependent"
 
 
-@pytest.mark.parametrize("name", list(app_module.PRESETS))
-def test_presets_set_the_controls_and_the_branch(app, name):
+@pytest.mark.parametrize("name", list(model.VIGNETTES))
+def test_presets_set_the_controls_and_the_branch_with_one_redraw(app, name):
+    before = app.redraws
     app.apply_preset(name)
-    values = app_module.PRESETS[name]
-    assert app.age.value == values["age"] and app.severity.value == values["severity"]
+    assert app.redraws == before + 1
+    values = model.VIGNETTES[name]
+    assert app.values() == values
     expected = _rows_covering(values["age"], values["severity"], values["sibling_donor"],
                               values["transfusion_dependent"])
-    assert [app.result.step.step_id] == expected
+    assert [app.view.step.step_id] == expected
 
 
 def test_unknown_preset_raises(app):
@@ -218,83 +240,99 @@ def test_unknown_preset_raises(app):
 
 
 def test_extremes_and_random_combinations_never_raise_or_show_nan(app):
+    age = app.controls["age"]
     rng = random.Random(2024)
-    combos = [(a, s, d, t) for a in (app.age.min, app.age.max) for s in pathway.SEVERITIES
-              for d in (True, False) for t in (True, False)]
-    combos += [(rng.randint(int(app.age.min), int(app.age.max)), rng.choice(pathway.SEVERITIES),
+    combos = [(a, s, d, tr) for a in (age.min, age.max) for s in pathway.SEVERITIES
+              for d in (True, False) for tr in (True, False)]
+    combos += [(rng.randint(int(age.min), int(age.max)), rng.choice(pathway.SEVERITIES),
                 rng.random() < 0.5, rng.random() < 0.5) for _ in range(200)]
-    for age, severity, donor, transfused in combos:
-        app.age.value = age
-        app.severity.value = severity
-        app.sibling_donor.value = donor
-        app.transfusion_dependent.value = transfused
-        expected = _rows_covering(int(age), severity, donor, transfused)
-        assert [app.result.step.step_id] == expected
-        assert app.figure.data[-1].x == (float(age),)
+    for a, severity, donor, transfused in combos:
+        app.controls["age"].value = a
+        app.controls["severity"].value = severity
+        app.controls["sibling_donor"].value = donor
+        app.controls["transfusion_dependent"].value = transfused
+        assert [app.view.step.step_id] == _rows_covering(int(a), severity, donor, transfused)
+        assert _marker(app).x == (float(a) + 0.5,)
         _finite(app.figure)
         _clean(app.summary_text())
 
 
-def test_vignette_branch_text():
-    assert app_module.vignette_branch("60 y, very severe, no donor") == (
-        "60 y, very severe, no donor -> very_severe_older: Horse ATG + cyclosporine + eltrombopag"
-    )
+def test_vignette_branches_follow_the_rule():
+    lines = lesson.vignette_branches().splitlines()
+    assert len(lines) == len(model.VIGNETTES)
+    for line, values in zip(lines, model.VIGNETTES.values(), strict=True):
+        step = choose_step(**values)
+        assert line.endswith(f"-> {step.step_id}: {step.first_line}")
+        assert line.startswith(f"{values['age']} y")
+
+
+def test_conditions_in_words_agree_with_the_core_wording():
+    # English content must say what the rule's own description says.
+    for step in model.steps():
+        assert render.conditions(step) == step.conditions()
+
+
+def test_lesson_check_partition_reads_the_table_without_pandas():
+    assert lesson.check_partition() == check_partition()
 
 
 # ----------------------------------------------------------------------------- outcomes and tables
 
 
 def test_outcomes_app_shows_each_topic_from_the_table():
-    app = app_module.outcomes_explorer()
-    assert "hemaedu-app-outcomes" in app.container._dom_classes
+    app = lesson.outcomes_explorer()
+    bars = "outcomes"
     for topic in dict.fromkeys(OUTCOMES["topic"]):
-        app.topic.value = topic
+        app.controls["topic"].value = topic
         rows = OUTCOMES[OUTCOMES.topic == topic]
-        assert list(app.figure.data[0].x) == [float(v) for v in rows.value_percent]
-        assert all(0 <= v <= 100 for v in app.figure.data[0].x)
-        assert topic in app.figure.layout.title.text and topic in app.summary_text()
+        assert list(app.trace(bars).x) == [float(v) for v in rows.value_percent]
+        assert all(0 <= v <= 100 for v in app.trace(bars).x)
+        assert app.figure.layout.title.text == t("outcomes.title", topic=topic)
+        assert topic in app.summary_text()
         _finite(app.figure)
         _clean(app.summary_text())
-    app.topic.value = "survival by age"
+    app.controls["topic"].value = "survival by age"
     sweden_60 = OUTCOMES.loc[OUTCOMES.outcome_id == "sweden_os_60plus", "value_percent"].item()
-    assert f"{sweden_60:g} %" in app.summary_text()
+    assert f"{sweden_60:g}%" in app.summary_text()
 
 
-def test_outcomes_chart_rejects_unknown_topic():
-    from hemaedu.figures.pathway import make_outcomes_chart
-
+def test_outcomes_reject_unknown_topic():
     with pytest.raises(ValueError, match="no outcome rows for topic 'cure'"):
-        make_outcomes_chart(OUTCOMES, topic="cure")
+        model.compute_outcomes("cure")
 
 
 def test_transfusion_table_lists_the_aabb_thresholds():
-    text = app_module.transfusion_thresholds().data
-    aabb = hemaedu.load("thresholds")
-    aabb = aabb[aabb.scheme.str.startswith("AABB")]
+    shown = lesson.transfusion_thresholds().data
+    aabb = [r for r in records("thresholds") if r["scheme"].startswith("AABB")]
     assert len(aabb) >= 2
-    for r in aabb.itertuples(index=False):
-        assert f"{r.value:g} × 10⁹/L" in text
+    for r in aabb:
+        assert f"{thresholds.COMPARISON_SYMBOLS[r['comparator']]} {thresholds.format_value(r['threshold_id'])}" in shown
 
 
 def test_workup_table_names_the_exclusion_tests():
-    text = app_module.workup_table().data
+    shown = lesson.workup_table().data
     for needle in ("B12", "PNH", "chromosome breakage", "telomere", "serology"):
-        assert needle.lower() in text.lower(), needle
+        assert needle.lower() in shown.lower(), needle
+    for r in model.workup_conditions():
+        assert r["key_tests"] in shown
 
 
-def test_self_checks_have_one_right_answer_each():
-    checks = app_module.self_checks()
-    assert len(checks) >= 2
-    first = checks[0]
+def test_self_checks_follow_the_pathway():
+    checks = lesson.self_checks()
+    first = next(q for q in checks if q.id == "young_sibling_first_line")
+    young = choose_step(**model.VIGNETTES["young_sibling"])
     right = next(o for o in first.options if o.correct)
-    assert "HSCT" in right.label
-    assert first.answer(right.label) is True and "Correct." in first.feedback.value
+    assert right.text == young.first_line and right.why == young.rationale
+    assert first.answer(right.text) is True and young.rationale in first.feedback.value
+    platelets = next(q for q in checks if q.id == "prophylactic_platelets")
+    assert thresholds.format_value("aabb_prophylactic") in platelets.question
 
 
 def test_lesson_sources_resolve():
-    sources = app_module.lesson_sources()
-    assert {"kaufman2015", "killick2016", "kulasekararaj2024"} <= set(sources)
-    hemaedu.format_references(sources)  # raises for an unknown id
+    sources = set(model.source_ids())
+    assert {s.source_id for s in model.steps()} <= sources
+    assert set(OUTCOMES.source_id) <= sources
+    assert lesson.references().data.count("\n- ") + 1 == len(sources)
 
 
 def test_rule_module_stays_light():

@@ -1,8 +1,9 @@
 """Figures for lesson 02: the causes explorer (a sunburst) and the differential chart.
 
 Side-effect-free builders. They take the small, already computed structures of
-:mod:`hemaedu.widgets.causes` (plain lists), so the app can change the same
-traces in place.
+:mod:`hemaedu.lessons.causes` (plain lists) and every learner-visible string
+(titles, trace names, hover templates) from the caller, so the app can change
+the same traces in place and a translation never edits this module.
 """
 
 from __future__ import annotations
@@ -22,16 +23,20 @@ CONSISTENT_STYLE = (PALETTE["blue"], "")
 LESS_LIKELY_STYLE = ("#BBBBBB", "/")
 
 
-def make_causes_sunburst(tree: Mapping[str, Sequence[Any]], *, title: str, widget: bool = False) -> go.Figure:
+def make_causes_sunburst(
+    tree: Mapping[str, Sequence[Any]], *, title: str, name: str, note: str, widget: bool = False
+) -> go.Figure:
     """A sunburst of causes: cytopenia -> origin -> group -> cause.
 
     ``tree`` holds equal-length lists ``ids``, ``labels``, ``parents``,
     ``values``, ``colors`` and ``hovertext`` (see
-    :func:`hemaedu.widgets.causes.compute_causes`). Leaves are coloured by
-    mechanism; the hover text names the examples, mechanism and source.
+    :func:`hemaedu.lessons.causes.model.compute_causes`). Leaves are coloured by
+    mechanism. The trace is called ``name`` (id ``"causes"`` in its ``meta``); ``note`` (under the chart) says how
+    to read the rings.
     """
     trace = go.Sunburst(
-        name="Causes",
+        name=name,
+        meta="causes",
         ids=list(tree["ids"]),
         labels=list(tree["labels"]),
         parents=list(tree["parents"]),
@@ -53,8 +58,7 @@ def make_causes_sunburst(tree: Mapping[str, Sequence[Any]], *, title: str, widge
         height=620,
         margin=dict(l=10, r=10, t=70, b=40),
         annotations=[dict(
-            text="Rings from the centre: cytopenia, inherited or acquired, group, cause (each cause counts 1). "
-                 "Click a segment to zoom in.",
+            text=note,
             x=0, y=-0.05, xref="paper", yref="paper", showarrow=False, xanchor="left",
             font=dict(size=12),
         )],
@@ -70,18 +74,26 @@ def make_differential_chart(
     *,
     cellularity: float,
     cutoffs: Sequence[float],
+    title: str,
+    x_title: str,
+    y_title: str,
+    bars_name: str,
+    line_name: str,
+    line_hover: str,
     widget: bool = False,
 ) -> go.Figure:
     """Each look-alike's typical marrow cellularity as a bar, with the chosen value as a line.
 
-    Trace 0 holds the bars (colour and pattern say whether the chosen
-    cellularity fits the condition); trace 1 is the vertical line at
-    ``cellularity``. ``cutoffs`` are drawn as dotted reference lines.
+    The trace with id ``"bars"`` (in its ``meta``; named ``bars_name``) holds the bars (colour and
+    pattern say whether the chosen cellularity fits the condition); the trace ``"chosen"`` (named
+    ``line_name``) is the vertical line at ``cellularity`` (``line_hover`` is its hover template).
+    ``cutoffs`` are drawn as dotted reference lines.
     """
     colours = [CONSISTENT_STYLE[0] if c else LESS_LIKELY_STYLE[0] for c in consistent]
     patterns = [CONSISTENT_STYLE[1] if c else LESS_LIKELY_STYLE[1] for c in consistent]
     bars = go.Bar(
-        name="Typical marrow cellularity",
+        name=bars_name,
+        meta="bars",
         orientation="h",
         y=list(conditions),
         base=[lo for lo, _ in ranges],
@@ -93,13 +105,14 @@ def make_differential_chart(
         showlegend=False,
     )
     line = go.Scatter(
-        name="Chosen cellularity",
+        name=line_name,
+        meta="chosen",
         x=[cellularity] * len(conditions),
         y=list(conditions),
         mode="lines+markers",
         line=dict(color=PALETTE["vermillion"], width=3, dash="solid"),
         marker=dict(symbol="line-ns-open", size=14, color=PALETTE["vermillion"]),
-        hovertemplate="chosen cellularity %{x:.0f} %<extra></extra>",
+        hovertemplate=line_hover,
         showlegend=False,
     )
     shapes = [
@@ -107,10 +120,10 @@ def make_differential_chart(
         for c in cutoffs
     ]
     layout = base_layout(
-        title="Look-alikes of aplastic anemia by typical marrow cellularity",
-        x_title="Marrow cellularity (% of marrow space)",
-        y_title="Condition",
-        xaxis=dict(range=[0, 100], ticksuffix=" %", dtick=10),
+        title=title,
+        x_title=x_title,
+        y_title=y_title,
+        xaxis=dict(range=[0, 100], ticksuffix="%", dtick=10),
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(conditions)),
         height=max(420, 28 * len(conditions) + 140),
         shapes=shapes,

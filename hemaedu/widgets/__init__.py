@@ -34,14 +34,13 @@ __all__ = ["LESSON_APPS", "LessonApp", "Option", "SelfCheck", "references", "sta
 LESSON_APPS: dict[str, dict[str, str]] = {
     "01_pancytopenia": {"app": "hemaedu.lessons.pancytopenia.apps:blood_count_explorer",
                         "css": "hemaedu-app-pancytopenia"},
-    "02_causes": {"app": "hemaedu.widgets.causes:differential_explorer",
-                  "css": "hemaedu-app-differential"},
     # Converted to hemaedu.lessons (issue 10): the registry is the source; kept here for benchmarks/run.py.
+    "02_causes": {"app": "hemaedu.lessons.causes.apps:differential_explorer", "css": "hemaedu-app-causes"},
     "03_regional_incidence": {"app": "hemaedu.lessons.regional_incidence.apps:expected_cases_calculator",
                               "css": "hemaedu-app-regional_incidence"},
     "04_ist_response": {"app": "hemaedu.widgets.ist:cohort_simulator", "css": "hemaedu-app-ist"},
-    "05_diagnosis_and_treatment": {"app": "hemaedu.widgets.pathway:pathway_explorer",
-                                   "css": "hemaedu-app-pathway"},
+    "05_diagnosis_and_treatment": {"app": "hemaedu.lessons.diagnosis_and_treatment.apps:pathway_explorer",
+                                   "css": "hemaedu-app-diagnosis_and_treatment"},
 }
 
 

@@ -1,0 +1,47 @@
+"""Lesson 05, from a diagnosis to a treatment: what the notebook calls.
+
+>>> from hemaedu.lessons import diagnosis_and_treatment as lesson
+>>> lesson.check_partition() > 0
+True
+"""
+
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+from .._app import SelfCheck
+from .._app import references as _references
+from .._app import self_checks as _self_checks
+from . import render
+from .apps import outcomes_explorer, pathway_explorer
+from .model import VIGNETTES, check_partition, source_ids
+
+__all__ = ["VIGNETTES", "check_partition", "outcomes_explorer", "pathway_explorer", "references", "self_checks",
+           "transfusion_thresholds", "vignette_branches", "workup_table"]
+
+PACKAGE = "diagnosis_and_treatment"
+
+
+def workup_table() -> Markdown:
+    """What each test of the work-up looks for, from the differential and causes tables."""
+    return Markdown(render.workup_table())
+
+
+def transfusion_thresholds() -> Markdown:
+    """The AABB platelet-transfusion thresholds, from the thresholds table."""
+    return Markdown(render.transfusion_table())
+
+
+def vignette_branches() -> str:
+    """The branch chosen for each teaching vignette (the preset buttons), one per line."""
+    return "\n".join(render.vignette_branch(name) for name in VIGNETTES)
+
+
+def self_checks() -> list[SelfCheck]:
+    """The lesson's self-check questions (answers appear only after answering)."""
+    return _self_checks(PACKAGE)
+
+
+def references() -> Markdown:
+    """The lesson's references, rendered from the references table."""
+    return _references(source_ids())

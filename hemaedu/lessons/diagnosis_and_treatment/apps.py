@@ -1,0 +1,124 @@
+"""Lesson 05's apps: the teaching treatment pathway (main app) and the long-term outcomes.
+
+Thin :class:`~hemaedu.lessons._app.App` subclasses: controls, a pure compute
+(:mod:`.model`), the figure built once and patched by trace name, and the texts
+(:mod:`.render`, from the lesson's content). The branches, the map's rows and the
+legend all come from :mod:`hemaedu.pathway`, so a new branch of the table shows
+up here without a code change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...controls import Choice, Slider
+from ...figures.pathway import make_outcomes_chart, make_pathway_map
+from .._app import App
+from ..format import format_number
+from . import model, render
+from .render import t
+
+__all__ = ["OutcomesApp", "PathwayApp", "outcomes_explorer", "pathway_explorer"]
+
+#: The vignette the pathway app starts from.
+DEFAULT_PRESET = "young_sibling"
+
+
+class PathwayApp(App):
+    """Age, severity, sibling donor and transfusion need -> one branch of the teaching pathway."""
+
+    package = "diagnosis_and_treatment"
+    app_id = "pathway_explorer"
+    main_control = "age"
+    presets = model.VIGNETTES
+
+    def make_controls(self) -> dict[str, Any]:
+        start = model.VIGNETTES[DEFAULT_PRESET]
+        yes_no = [(t("pathway.yes"), True), (t("pathway.no"), False)]
+        return {
+            "age": Slider(value=start["age"], min=max(1, model.AGE_RANGE[0]), max=model.AGE_RANGE[1], step=1,
+                          description=t("pathway.age_label"), unit=t("pathway.age_unit"), readout_format="d",
+                          help=t("pathway.age_help")),
+            "severity": Choice(options=[(render.severity_label(s), s) for s in model.SEVERITIES],
+                               value=start["severity"], description=t("pathway.severity_label"),
+                               help=t("pathway.severity_help")),
+            "sibling_donor": Choice(options=yes_no, value=start["sibling_donor"],
+                                    description=t("pathway.donor_label"), help=t("pathway.donor_help")),
+            "transfusion_dependent": Choice(options=yes_no, value=start["transfusion_dependent"],
+                                            description=t("pathway.transfused_label"),
+                                            help=t("pathway.transfused_help")),
+        }
+
+    def preset_label(self, preset_id: str) -> str:
+        return render.preset_label(preset_id)
+
+    def compute(self, **values: Any) -> model.PathwayView:
+        return model.compute_pathway(**values)
+
+    def make_figure(self, view: model.PathwayView) -> Any:
+        return make_pathway_map(
+            [render.situation_label(s) for s in model.situations()], render.map_runs(),
+            age=view.age, situation=render.situation_label(view.situation),
+            marker_name=t("pathway.marker_name"), marker_text=t("pathway.marker_text", age=format_number(view.age)),
+            marker_hover=t("pathway.marker_hover"), title=t("pathway.title"), x_title=t("pathway.x_title"),
+            y_title=t("pathway.y_title"), legend_title=t("pathway.legend_title"), age_range=model.AGE_RANGE,
+            widget=True,
+        )
+
+    def patch(self, view: model.PathwayView) -> dict[str, dict[str, Any]]:
+        return {"case": {
+            "x": [view.age + 0.5],
+            "y": [render.situation_label(view.situation)],
+            "text": [t("pathway.marker_text", age=format_number(view.age))],
+        }}
+
+    def summary(self, view: model.PathwayView) -> str:
+        return render.pathway_summary(view)
+
+    def details(self, view: model.PathwayView) -> str:
+        return render.branch_html(view)
+
+
+class OutcomesApp(App):
+    """Published long-term outcomes, one topic of the ``outcomes`` table at a time."""
+
+    package = "diagnosis_and_treatment"
+    app_id = "outcomes_explorer"
+    main_control = "topic"
+
+    def make_controls(self) -> dict[str, Any]:
+        topics = model.topics()
+        return {"topic": Choice(options=[(x, x) for x in topics], value=topics[0],
+                                description=t("outcomes.topic_label"), help=t("outcomes.topic_help"))}
+
+    def compute(self, **values: Any) -> model.OutcomesView:
+        return model.compute_outcomes(values["topic"])
+
+    def make_figure(self, view: model.OutcomesView) -> Any:
+        return make_outcomes_chart(render.outcome_bars(view), name=t("outcomes.trace_name"),
+                                   title=t("outcomes.title", topic=view.topic), x_title=t("outcomes.x_title"),
+                                   y_title=t("outcomes.y_title"), widget=True)
+
+    def patch(self, view: model.OutcomesView) -> dict[str, dict[str, Any]]:
+        bars = render.outcome_bars(view)
+        return {
+            "outcomes": {"y": bars["labels"], "x": bars["values"], "text": bars["texts"],
+                                       "hovertext": bars["hover"], "marker.color": bars["colours"]},
+            "layout": {"title.text": t("outcomes.title", topic=view.topic)},
+        }
+
+    def summary(self, view: model.OutcomesView) -> str:
+        return render.outcomes_summary(view)
+
+    def details(self, view: model.OutcomesView) -> str:
+        return render.outcomes_notes(view)
+
+
+def pathway_explorer(**values: Any) -> PathwayApp:
+    """The interactive treatment pathway of lesson 05 (main control: age)."""
+    return PathwayApp(**values)
+
+
+def outcomes_explorer(**values: Any) -> OutcomesApp:
+    """The long-term outcomes view of lesson 05 (main control: the outcome topic)."""
+    return OutcomesApp(**values)

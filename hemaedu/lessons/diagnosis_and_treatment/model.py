@@ -1,0 +1,198 @@
+"""Lesson 05's pure compute: the teaching treatment pathway, the outcomes, the work-up rows.
+
+Values in, frozen views out. No HTML, no widgets and no learner-visible English:
+views hold numbers, ids and the tables' own cells; the apps build every sentence
+from the lesson's content files.
+
+The branches come from :mod:`hemaedu.pathway` applied to the ``treatment_pathway``
+table, so a branch added to the table (for example one for children) appears in
+the map, the legend and the summaries without a change here.
+
+Teaching material, not a clinical tool: nothing here is advice for a patient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ... import pathway, thresholds
+from ...data import records
+from ..format import format_number
+
+__all__ = [
+    "AGE_RANGE", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomesView", "PathwayView", "Situation",
+    "check_partition", "compute_outcomes", "compute_pathway", "pathway_map", "situations", "source_ids",
+    "steps", "topics", "transfusion_threshold_ids", "treatments", "workup_causes", "workup_conditions",
+]
+
+SEVERITIES = pathway.SEVERITIES
+AGE_RANGE = pathway.AGE_RANGE
+
+#: Teaching vignettes (illustrative patients, not real ones): id -> control values.
+#: Their labels and hints live in the lesson's content.
+VIGNETTES: dict[str, dict[str, Any]] = {
+    "young_sibling": dict(age=25, severity="severe", sibling_donor=True, transfusion_dependent=True),
+    "young_no_donor": dict(age=30, severity="very severe", sibling_donor=False, transfusion_dependent=True),
+    "older_no_donor": dict(age=60, severity="very severe", sibling_donor=False, transfusion_dependent=True),
+    "non_severe_transfused": dict(age=45, severity="non-severe", sibling_donor=False, transfusion_dependent=True),
+    "non_severe_stable": dict(age=70, severity="non-severe", sibling_donor=False, transfusion_dependent=False),
+}
+
+#: Look-alikes the work-up excludes (``differential`` table ids) and inherited or
+#: viral causes it tests for (``causes`` table ids). Why each matters is content.
+WORKUP_CONDITIONS = ("hypoplastic_mds", "acute_leukemia", "pnh", "b12_folate_deficiency",
+                     "copper_deficiency", "hiv", "hypersplenism")
+WORKUP_CAUSES = ("aa_fanconi", "aa_telomere", "aa_seronegative_hepatitis", "aa_viruses_other")
+
+
+@cache
+def steps() -> tuple[pathway.PathwayStep, ...]:
+    """The pathway's branches, read from the table without pandas."""
+    return pathway.pathway_steps(records("treatment_pathway"))
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One row of the pathway map: a grade, a sibling donor or not, transfusions or not."""
+
+    severity: str
+    sibling_donor: bool
+    transfusion_dependent: bool
+
+
+def situations() -> tuple[Situation, ...]:
+    """Every situation, in the order of :func:`hemaedu.pathway.pathway_runs`."""
+    return tuple(Situation(g, d, t) for g in SEVERITIES for d in (True, False) for t in (True, False))
+
+
+@dataclass(frozen=True)
+class MapRun:
+    """Consecutive whole-year ages (``age_start``..``age_end`` inclusive) sharing one branch."""
+
+    situation: Situation
+    age_start: int
+    age_end: int
+    step: pathway.PathwayStep
+
+
+@cache
+def pathway_map() -> tuple[MapRun, ...]:
+    """The whole pathway as runs of ages per situation, derived from the rule itself.
+
+    >>> runs = pathway_map()
+    >>> sum(r.age_end - r.age_start + 1 for r in runs) == (AGE_RANGE[1] - AGE_RANGE[0] + 1) * len(situations())
+    True
+    """
+    by_label = {pathway.situation_label(s.severity, s.sibling_donor, s.transfusion_dependent): s
+                for s in situations()}
+    return tuple(MapRun(by_label[r.situation], r.age_start, r.age_end, r.step)
+                 for r in pathway.pathway_runs(steps()))
+
+
+def treatments() -> tuple[str, ...]:
+    """Every first-line choice of the map, in first-seen order."""
+    return tuple(dict.fromkeys(r.step.first_line for r in pathway_map()))
+
+
+@dataclass(frozen=True)
+class PathwayView:
+    """The branch that applies to one situation at one age."""
+
+    age: float
+    situation: Situation
+    step: pathway.PathwayStep
+
+
+def compute_pathway(*, age: float, severity: str, sibling_donor: bool, transfusion_dependent: bool) -> PathwayView:
+    """Choose the branch (via :func:`hemaedu.pathway.choose_step`) for one situation.
+
+    >>> v = compute_pathway(**VIGNETTES["young_sibling"])
+    >>> v.step == pathway.choose_step(**VIGNETTES["young_sibling"], steps=steps())
+    True
+    """
+    step = pathway.choose_step(age=age, severity=severity, sibling_donor=sibling_donor,
+                               transfusion_dependent=transfusion_dependent, steps=steps())
+    return PathwayView(float(age), Situation(str(severity), sibling_donor, transfusion_dependent), step)
+
+
+def check_partition() -> int:
+    """How many situations were checked to map to exactly one branch (raises on a gap or overlap)."""
+    return pathway.check_partition(steps())
+
+
+# ----------------------------------------------------------------------------- outcomes
+
+
+@cache
+def _outcomes() -> tuple[dict[str, Any], ...]:
+    return records("outcomes")
+
+
+def topics() -> tuple[str, ...]:
+    """The outcome topics, in table order."""
+    return tuple(dict.fromkeys(r["topic"] for r in _outcomes()))
+
+
+@dataclass(frozen=True)
+class OutcomesView:
+    """The outcome rows of one topic; ``several_sources`` when they come from more than one study."""
+
+    topic: str
+    rows: tuple[dict[str, Any], ...]
+    several_sources: bool
+
+
+def compute_outcomes(topic: str) -> OutcomesView:
+    """The rows of ``topic``.
+
+    >>> view = compute_outcomes(topics()[0])
+    >>> all(0 <= r["value_percent"] <= 100 for r in view.rows)
+    True
+    """
+    rows = tuple(r for r in _outcomes() if r["topic"] == topic)
+    if not rows:
+        raise ValueError(f"no outcome rows for topic {topic!r}; choose one of {sorted(topics())}")
+    return OutcomesView(topic, rows, len({r["source_id"] for r in rows}) > 1)
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def transfusion_threshold_ids() -> tuple[str, ...]:
+    """The AABB platelet-transfusion thresholds of the thresholds table, in table order."""
+    return tuple(r["threshold_id"] for r in records("thresholds") if (r["scheme"] or "").startswith("AABB"))
+
+
+def workup_conditions() -> tuple[dict[str, Any], ...]:
+    """The ``differential`` rows the work-up excludes, in :data:`WORKUP_CONDITIONS` order."""
+    rows = {r["condition_id"]: r for r in records("differential")}
+    return tuple(rows[c] for c in WORKUP_CONDITIONS if c in rows)
+
+
+def workup_causes() -> tuple[dict[str, Any], ...]:
+    """The ``causes`` rows the work-up tests for, in :data:`WORKUP_CAUSES` order."""
+    rows = {r["cause_id"]: r for r in records("causes")}
+    return tuple(rows[c] for c in WORKUP_CAUSES if c in rows)
+
+
+def source_ids() -> tuple[str, ...]:
+    """Every source the lesson shows: pathway, outcomes, transfusion thresholds, work-up rows."""
+    ids = [s.source_id for s in steps()] + [r["source_id"] for r in _outcomes()]
+    ids += [thresholds.get(t).source_id for t in transfusion_threshold_ids()]
+    ids += [r["source_id"] for r in workup_conditions() + workup_causes()]
+    return tuple(dict.fromkeys(ids))
+
+
+def _vignette_step(name: str) -> pathway.PathwayStep:
+    return compute_pathway(**VIGNETTES[name]).step
+
+
+#: Named values the lesson's content quotes (``{{hook:<name>}}``): rule outputs for the vignettes.
+HOOKS = {
+    "young_sibling_age": lambda: format_number(VIGNETTES["young_sibling"]["age"]),
+    "young_sibling_first_line": lambda: _vignette_step("young_sibling").first_line,
+    "young_sibling_rationale": lambda: _vignette_step("young_sibling").rationale,
+    "older_no_donor_first_line": lambda: _vignette_step("older_no_donor").first_line,
+}

@@ -1,0 +1,183 @@
+"""Lesson 05's text, HTML and Markdown: words from the lesson's content, numbers from views and data.
+
+Nothing here decides anything: the branch comes from :mod:`hemaedu.pathway`
+through :mod:`.model`; this module only writes it down.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from ... import data, thresholds
+from ...figures import SEQUENCE
+from .. import content
+from ..format import format_field, format_number, format_quantity
+from . import model
+
+PACKAGE = "diagnosis_and_treatment"
+
+
+def t(key: str, /, **fields: Any) -> str:
+    """A text of this lesson's ``lesson.toml``."""
+    return content.text(PACKAGE, key, **fields)
+
+
+def severity_label(severity: str) -> str:
+    return str(content.get(PACKAGE, "severity")[str(severity)])
+
+
+def situation_label(situation: model.Situation) -> str:
+    """A row of the pathway map in words: "severe, sibling donor, transfusions"."""
+    return t(
+        "pathway.situation",
+        severity=severity_label(situation.severity),
+        donor=t("pathway.donor_yes" if situation.sibling_donor else "pathway.donor_no"),
+        transfusions=t("pathway.transfusions_yes" if situation.transfusion_dependent else "pathway.transfusions_no"),
+    )
+
+
+def conditions(step: Any) -> str:
+    """A branch's conditions in words, e.g. "severe or very severe; age up to 39 y; matched sibling donor"."""
+    c = "pathway.conditions."
+    parts = [t(c + "any_severity") if step.severities is None else
+             t(c + "severity_joiner").join(severity_label(g) for g in model.SEVERITIES if g in step.severities)]
+    low = None if step.age_min is None else format_number(step.age_min)
+    high = None if step.age_max is None else format_number(step.age_max)
+    if low is not None and high is not None:
+        parts.append(t(c + "age_between", low=low, high=high))
+    elif low is not None:
+        parts.append(t(c + "age_from", low=low))
+    elif high is not None:
+        parts.append(t(c + "age_up_to", high=high))
+    if step.sibling_donor is not None:
+        parts.append(t(c + ("donor_yes" if step.sibling_donor else "donor_no")))
+    if step.transfusion_dependent is not None:
+        parts.append(t(c + ("transfused_yes" if step.transfusion_dependent else "transfused_no")))
+    return t(c + "joiner").join(parts)
+
+
+def map_runs() -> list[dict[str, Any]]:
+    """The pathway map's bars: situation label, ages, treatment and hover text per run."""
+    runs = []
+    for r in model.pathway_map():
+        label = situation_label(r.situation)
+        runs.append(dict(
+            situation=label, age_start=r.age_start, age_end=r.age_end, treatment=r.step.first_line,
+            hovertext=t("pathway.run_hover", situation=html.escape(label), start=format_number(r.age_start),
+                        end=format_number(r.age_end), step_id=html.escape(r.step.step_id),
+                        treatment=html.escape(r.step.first_line)),
+        ))
+    return runs
+
+
+def pathway_summary(view: model.PathwayView) -> str:
+    """The live one-line summary of the pathway explorer."""
+    return t("pathway.summary", age=format_number(view.age), situation=situation_label(view.situation),
+             step_id=view.step.step_id, treatment=view.step.first_line)
+
+
+def citation_html(source_id: str) -> str:
+    """A source's full citation with a DOI link, from the references table."""
+    try:
+        ref = data.row("references", source_id)
+    except ValueError:
+        return html.escape(source_id)
+    text = html.escape(str(ref["citation"]))
+    if ref.get("doi"):
+        doi = html.escape(ref["doi"])
+        text += f' <a href="https://doi.org/{doi}" target="_blank" rel="noopener">doi:{doi}</a>'
+    return text
+
+
+def branch_html(view: model.PathwayView) -> str:
+    """The chosen branch, its conditions, rationale, caveats and citation, as HTML."""
+    step = view.step
+
+    def para(key: str, body: str) -> str:
+        return f"<p><strong>{html.escape(t(key))}</strong> {body}</p>"
+
+    return (
+        '<div class="hemaedu-branch" style="border-left:4px solid #0072B2;padding-left:0.8em">'
+        + para("pathway.branch_applies", f"{html.escape(step.first_line)} <code>{html.escape(step.step_id)}</code>")
+        + para("pathway.branch_conditions", html.escape(conditions(step)))
+        + para("pathway.branch_why", html.escape(step.rationale))
+        + (para("pathway.branch_caveats", html.escape(step.notes)) if step.notes else "")
+        + para("pathway.branch_source", citation_html(step.source_id))
+        + f"<p><em>{html.escape(t('pathway.branch_footer'))}</em></p></div>"
+    )
+
+
+def vignette_branch(name: str) -> str:
+    """The branch chosen for a vignette, as stable text (pinned in the notebook)."""
+    values = model.VIGNETTES[name]
+    step = model.compute_pathway(**values).step
+    return t("pathway.vignette_branch", label=preset_label(name), step_id=step.step_id, treatment=step.first_line)
+
+
+def preset_label(name: str) -> str:
+    return t(f"presets.{name}.label", age=format_number(model.VIGNETTES[name]["age"]))
+
+
+# ----------------------------------------------------------------------------- outcomes
+
+
+def outcome_bars(view: model.OutcomesView) -> dict[str, list[Any]]:
+    """Labels, values, texts, hover texts and colours of the outcome bars of one view."""
+    bars: dict[str, list[Any]] = dict(labels=[], values=[], texts=[], hover=[], colours=[])
+    for i, r in enumerate(view.rows):
+        value = format_quantity(r["value_percent"], "%")
+        when = "" if r["timepoint_years"] is None else t("outcomes.at_time", years=format_number(r["timepoint_years"]))
+        size = "" if r["n"] is None else t("outcomes.size", n=format_number(r["n"]))
+        # Rows from several studies can share a group name: name the study on every bar then.
+        label = (t("outcomes.bar_label_source", group=r["group"], source=r["source_id"])
+                 if view.several_sources else r["group"])
+        bars["labels"].append(label)
+        bars["values"].append(float(r["value_percent"]))
+        bars["texts"].append(t("outcomes.bar_text", value=value, when=when, size=size))
+        bars["hover"].append(t("outcomes.bar_hover", label=html.escape(label), value=value, when=when, size=size,
+                               source=html.escape(r["source_id"])))
+        bars["colours"].append(SEQUENCE[i % len(SEQUENCE)])
+    return bars
+
+
+def outcomes_summary(view: model.OutcomesView) -> str:
+    parts = "; ".join(t("outcomes.summary_part", group=r["group"], value=format_quantity(r["value_percent"], "%"))
+                      for r in view.rows)
+    return t("outcomes.summary", topic=view.topic, parts=parts)
+
+
+def outcomes_notes(view: model.OutcomesView) -> str:
+    items = "".join(
+        f"<li>{html.escape(t('outcomes.note', group=r['group'], notes=r['notes'], source=r['source_id']))}</li>"
+        for r in view.rows if r["notes"]
+    )
+    return f"<p><strong>{html.escape(t('outcomes.notes_heading'))}</strong></p><ul>{items}</ul>" if items else ""
+
+
+# ----------------------------------------------------------------------------- tables as Markdown
+
+
+def transfusion_table() -> str:
+    """Markdown table of the AABB platelet-transfusion thresholds, from the thresholds table."""
+    lines = [t("transfusion.header"), "|---|---|---|"]
+    for tid in model.transfusion_threshold_ids():
+        cut = thresholds.get(tid)
+        lines.append(t(
+            "transfusion.row", situation=format_field(data.row("thresholds", tid)["notes"]),
+            threshold=f"{thresholds.COMPARISON_SYMBOLS[cut.comparator]} {thresholds.format_value(tid)}",
+            scheme=cut.scheme, source=cut.source_id,
+        ))
+    return "\n".join(lines)
+
+
+def workup_table() -> str:
+    """Markdown table: what each test of the work-up looks for, from the differential and causes tables."""
+    why = content.get(PACKAGE, "workup.why")
+    tests = content.get(PACKAGE, "workup.test")
+    lines = [t("workup.header"), "|---|---|---|---|"]
+    lines += [t("workup.row", name=r["condition"], tests=r["key_tests"], why=why[r["condition_id"]],
+                source=r["source_id"]) for r in model.workup_conditions()]
+    lines += [t("workup.row", name=r["cause"], tests=tests[r["cause_id"]], why=r["mechanism"],
+                source=r["source_id"]) for r in model.workup_causes()]
+    return "\n".join(lines)
