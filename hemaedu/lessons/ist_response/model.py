@@ -52,6 +52,8 @@ __all__ = [
 
 ALL_TIMEPOINTS = "all"
 NO_HIGHLIGHT = "none"
+#: Months: the visit most trials report (the forest opens there; the simulator takes each arm's nearest row).
+USUAL_VISIT = 6.0
 
 #: Thresholds (``data/thresholds.csv``) of the NIH response: the complete-response levels and
 #: the blood criteria of severe disease a partial response no longer meets.
@@ -390,12 +392,13 @@ def _best_single_arm() -> Arm:
 #: Named functions the lesson's content calls as ``{{hook:<name>}}`` (and ``answer_hook``).
 HOOKS: dict[str, Callable[[], Any]] = {
     "vignette_response": lambda: response(**VIGNETTE).value,
-    "vignette_anc": lambda: f"{VIGNETTE['anc']:g}",
-    "vignette_hb": lambda: f"{VIGNETTE['hb']:g}",
-    "vignette_platelets": lambda: f"{VIGNETTE['platelets']:g}",
-    "vignette_reticulocytes": lambda: f"{VIGNETTE['reticulocytes']:g}",
+    "vignette_anc": lambda: format_number(VIGNETTE["anc"]),
+    "vignette_hb": lambda: format_number(VIGNETTE["hb"]),
+    "vignette_platelets": lambda: format_number(VIGNETTE["platelets"]),
+    "vignette_reticulocytes": lambda: format_number(VIGNETTE["reticulocytes"]),
     "best_single_arm_name": lambda: _best_single_arm().name,
     "best_single_arm_count": lambda: f"{_best_single_arm().responders}/{_best_single_arm().n}",
     "first_visit": lambda: format_number(timepoints()[0]),
     "last_visit": lambda: format_number(timepoints()[-1]),
+    "usual_visit": lambda: format_number(USUAL_VISIT),
 }

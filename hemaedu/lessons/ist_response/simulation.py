@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ...stats import wilson_interval
-from .model import Arm, sort_key
+from .model import USUAL_VISIT, Arm, sort_key
 
 __all__ = [
     "COHORT_SIZE_RANGE",
@@ -44,8 +44,6 @@ DEFAULT_ARM = "scheinberg2011_hatg"
 #: Slider grids: every position is a valid cohort or seed.
 COHORT_SIZE_RANGE = {"min": 5, "max": 300, "step": 5}
 SEED_RANGE = {"min": 0, "max": 99, "step": 1}
-#: Months: the visit most trials report; the simulator uses each arm's row nearest to it.
-USUAL_VISIT = 6.0
 #: Distance (percentage points) from the true rate counted as "far off" in the summary.
 FAR = 10
 
