@@ -5,6 +5,8 @@ apps write that from the lesson's content). Reads ``ist_response``, ``outcomes``
 thresholds through :func:`hemaedu.data.records` and :mod:`hemaedu.thresholds`: no pandas, no
 numpy. The cohort simulation lives in :mod:`.simulation`.
 
+The NIH response explanation lives in :mod:`.response` (re-exported here).
+
 Every row of ``ist_response`` becomes an :class:`Arm`; nothing here lists arm ids, so a row
 added to the table appears in every view by itself.
 """
@@ -20,12 +22,15 @@ from importlib import resources
 from typing import Any
 
 from ... import thresholds
-from ...clinical import Response, response
+from ...clinical import response
 from ...data import records
 from ...stats import wilson_interval
 from ..format import format_number
+from .response import COMPLETE_IDS, SEVERE_IDS, VIGNETTE, ResponseExplanation, compute_response
 
 __all__ = [
+    "ResponseExplanation",
+    "compute_response",
     "ALL_TIMEPOINTS",
     "COMPLETE_IDS",
     "HOOKS",
@@ -38,13 +43,11 @@ __all__ = [
     "ForestRow",
     "ForestView",
     "Outcome",
-    "ResponseExplanation",
     "Spread",
     "TrialPair",
     "arms",
     "comparisons",
     "compute_forest",
-    "compute_response",
     "find_arm",
     "lesson_sources",
     "timepoints",
@@ -55,13 +58,6 @@ NO_HIGHLIGHT = "none"
 #: Months: the visit most trials report (the forest opens there; the simulator takes each arm's nearest row).
 USUAL_VISIT = 6.0
 
-#: Thresholds (``data/thresholds.csv``) of the NIH response: the complete-response levels and
-#: the blood criteria of severe disease a partial response no longer meets.
-COMPLETE_IDS = {"anc": "nih_complete_anc", "hb": "nih_complete_hb", "platelets": "nih_complete_platelets"}
-SEVERE_IDS = {"anc": "camitta_anc", "platelets": "camitta_platelets", "reticulocytes": "camitta_retic_automated"}
-
-#: The self-check vignette's counts, six months after treatment (invented for teaching; canonical units).
-VIGNETTE = {"anc": 1.4, "hb": 9.1, "platelets": 60.0, "reticulocytes": 70.0}
 
 
 # --------------------------------------------------------------------------- arms
@@ -337,40 +333,6 @@ def compute_forest(all_arms: Sequence[Arm], *, response_type: str = "overall",
         lowest=min(chosen, key=lambda a: a.percent, default=None),
         highest=max(chosen, key=lambda a: a.percent, default=None),
         note=_note(code, all_arms, members, response_type) if code else None,
-    )
-
-
-# --------------------------------------------------------------------------- NIH response
-
-
-@dataclass(frozen=True)
-class ResponseExplanation:
-    """The NIH response of four counts, and which cut-offs each count reached.
-
-    ``complete_met[k]``: count ``k`` reaches its complete-response level; ``severe_met[k]``:
-    count ``k`` still meets its severe-disease criterion.
-    """
-
-    values: dict[str, float]
-    category: Response
-    complete_met: dict[str, bool]
-    severe_met: dict[str, bool]
-
-
-def compute_response(*, anc: float, hb: float, platelets: float, reticulocytes: float) -> ResponseExplanation:
-    """The NIH response (``hemaedu.response``) with the criteria that decided it.
-
-    >>> r = compute_response(anc=thresholds.value("nih_complete_anc"), hb=thresholds.value("nih_complete_hb"),
-    ...                      platelets=thresholds.value("nih_complete_platelets"), reticulocytes=0)
-    >>> str(r.category), all(r.complete_met.values())
-    ('complete', True)
-    """
-    values = {"anc": anc, "hb": hb, "platelets": platelets, "reticulocytes": reticulocytes}
-    return ResponseExplanation(
-        values=values,
-        category=response(**values),
-        complete_met={k: thresholds.meets(t, values[k]) for k, t in COMPLETE_IDS.items()},
-        severe_met={k: thresholds.meets(t, values[k]) for k, t in SEVERE_IDS.items()},
     )
 
 
