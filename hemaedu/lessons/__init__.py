@@ -40,6 +40,8 @@ class Lesson:
     minutes: int
     main_app: str
     apps: tuple[str, ...]
+    #: The data tables whose numbers the lesson shows (every table when the registry does not say).
+    tables: tuple[str, ...] = ()
 
     @property
     def notebook(self) -> str:
@@ -120,6 +122,7 @@ def _load() -> tuple[Lesson, ...]:
         item = Lesson(
             number=str(entry["number"]), slug=entry["slug"], package=entry["package"],
             minutes=int(entry["minutes"]), main_app=entry["main_app"], apps=tuple(entry["apps"]),
+            tables=tuple(entry.get("tables", ())),
         )
         if item.main_app not in item.apps:
             raise ValueError(f"hemaedu/lessons/registry.toml: lesson {item.name}: main_app must be one of apps")

@@ -93,6 +93,8 @@ class App:
             if key not in self.controls:
                 raise ValueError(f"{type(self).__name__} has no control {key!r}; controls: {list(self.controls)}")
             self.controls[key].value = value
+        for key in values:
+            self._set_values(self.react(key, self.values()))
         self.view = self.compute(**self.values())
         self.figures: dict[str, Any] = self.make_figures(self.view)
         self.figure = next(iter(self.figures.values()))
@@ -179,12 +181,16 @@ class App:
         self.redraw()
 
     def trace(self, name: str) -> Any:
-        """The trace called ``name`` in any of the app's figures (traces are never addressed by position)."""
+        """The trace whose id (``meta``) or name is ``name``, in any of the app's figures.
+
+        Figure builders put a language-neutral id in each trace's ``meta`` (a FigureWidget
+        overwrites ``uid``); traces are never addressed by position.
+        """
         for figure in self.figures.values():
             for trace in figure.data:
-                if trace.name == name or trace.uid == name:
+                if name in (trace.meta, trace.name):
                     return trace
-        names = [t.name for f in self.figures.values() for t in f.data]
+        names = [t.meta or t.name for f in self.figures.values() for t in f.data]
         raise ValueError(f"{type(self).__name__} has no trace {name!r}; traces: {names}")
 
     def redraw(self) -> None:
@@ -223,6 +229,11 @@ class App:
     def summary_text(self) -> str:
         """The sentence currently shown under the figure."""
         return self.summary(self.view)
+
+    @property
+    def main_slider(self) -> w.Widget:
+        """The main control's widget (the name benchmarks/run.py used before issue 10)."""
+        return self.controls[self.main_control]
 
     # -- display ----------------------------------------------------------------
     @property

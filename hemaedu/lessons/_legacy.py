@@ -28,7 +28,7 @@ _OLD_CSS = {
     "start_here": "hemaedu-app-widget-demo",
     "pancytopenia": "hemaedu-app-blood-count",
     "causes": "hemaedu-app-differential",
-    "regional_incidence": "hemaedu-app-incidence",
+    "regional_incidence": "hemaedu-app-regional_incidence",
     "ist_response": "hemaedu-app-ist",
     "diagnosis_and_treatment": "hemaedu-app-pathway",
 }

@@ -21,7 +21,8 @@ text is rendered (in Markdown files and in question texts)::
     {{threshold_value:camitta_anc}}                "0.5 ×10⁹/L"
     {{field:incidence:sweden:rate_per_million}}    a table row's field, formatted
     {{cite:killick2016}}                           "Killick et al. 2016"
-    {{hook:east_west}}                             a function of the lesson's model (``HOOKS``)
+    {{hook:group_low:europe}}                      a function of the lesson's model (``HOOKS``),
+                                                   with optional arguments after the name
 
 An unknown placeholder raises ``ValueError`` naming the file and the placeholder.
 
@@ -173,7 +174,8 @@ def markdown(package: str, name: str) -> str:
     """The Markdown file ``<name>.md`` of ``package``, with every placeholder resolved from data/."""
     filename = name if name.endswith(".md") else f"{name}.md"
     path = content_file(package, filename)
-    return render(path.read_text(encoding="utf-8"), where=_shown(package, filename, language()), package=package)
+    source = path.read_text(encoding="utf-8").strip()
+    return render(source, where=_shown(package, filename, language()), package=package)
 
 
 # --------------------------------------------------------------------------- placeholders
@@ -228,14 +230,17 @@ def _resolve(token: str, where: str, package: str | None) -> str:
             return format_field(row[column])
         if kind == "cite" and len(args) == 1:
             return cite(args[0])
-        if kind == "hook" and len(args) == 1:
+        if kind == "hook" and len(args) >= 1:
             available = hooks(package)
             if args[0] not in available:
                 raise ValueError(
                     f"no hook {args[0]!r} in hemaedu.lessons.{package}.model.HOOKS "
                     f"(has: {', '.join(sorted(available)) or 'none'})"
                 )
-            return str(available[args[0]]())
+            try:
+                return str(available[args[0]](*args[1:]))
+            except TypeError as exc:
+                raise ValueError(f"hook {args[0]!r} does not take {len(args) - 1} argument(s): {exc}") from None
     except ValueError as exc:
         raise ValueError(f"{where}: placeholder {{{{{token}}}}} does not resolve: {exc}") from None
     raise ValueError(
