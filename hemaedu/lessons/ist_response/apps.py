@@ -34,30 +34,13 @@ def _texts(section: str, keys: tuple[str, ...]) -> dict[str, str]:
     return {key: t(f"{section}.{key}") for key in keys}
 
 
-class _LessonApp(App):
-    """The base app, finding traces also by their language-neutral id (``meta``).
-
-    A trace's name is the learner's legend text, so it changes with the language; its ``uid``
-    is replaced by plotly's FigureWidget. The figure builders of this lesson therefore put a
-    stable id in ``meta``, and :meth:`patch` addresses traces by it.
-    """
-
-    package = PACKAGE
-
-    def trace(self, name: str) -> Any:
-        for figure in self.figures.values():
-            for trace in figure.data:
-                if trace.meta == name:
-                    return trace
-        return super().trace(name)
-
-
 # --------------------------------------------------------------------------- cohort simulator
 
 
-class SimulatorApp(_LessonApp):
+class SimulatorApp(App):
     """Cohort simulator: arm (true rate), cohort size and seed -> histogram of observed rates."""
 
+    package = PACKAGE
     app_id = "cohort_simulator"
     main_control = "cohort_size"
     _FIGURE_TEXTS: ClassVar[tuple[str, ...]] = (
@@ -117,9 +100,10 @@ def cohort_simulator(**values: Any) -> SimulatorApp:
 # --------------------------------------------------------------------------- forest
 
 
-class ForestApp(_LessonApp):
+class ForestApp(App):
     """Forest chart of IST response with response-type, timepoint and highlight choices."""
 
+    package = PACKAGE
     app_id = "ist_forest"
     main_control = "timepoint"
     _FIGURE_TEXTS: ClassVar[tuple[str, ...]] = (
@@ -170,9 +154,10 @@ def ist_forest(**values: Any) -> ForestApp:
 # --------------------------------------------------------------------------- NIH response
 
 
-class ResponseApp(_LessonApp):
+class ResponseApp(App):
     """Four count sliders -> NIH response category and the reason, with the counts against their cut-offs."""
 
+    package = PACKAGE
     app_id = "response_explorer"
     main_control = "platelets"
     #: The lesson's view window per count (canonical units); step and readout come from measures.toml.
