@@ -20,9 +20,9 @@ APP_BUILDERS = [
     "hemaedu.widgets.causes:differential_explorer",
     "hemaedu.widgets.incidence:incidence_explorer",
     "hemaedu.widgets.incidence:expected_cases_calculator",
-    "hemaedu.widgets.ist:ist_forest",
-    "hemaedu.widgets.ist:cohort_simulator",
-    "hemaedu.widgets.ist:response_explorer",
+    "hemaedu.lessons.ist_response.apps:ist_forest",
+    "hemaedu.lessons.ist_response.apps:cohort_simulator",
+    "hemaedu.lessons.ist_response.apps:response_explorer",
     "hemaedu.widgets.pathway:pathway_explorer",
     "hemaedu.widgets.pathway:outcomes_explorer",
 ]

@@ -49,7 +49,7 @@ SELF_CHECK_MODULES = {
     "01_pancytopenia": "hemaedu.widgets.blood_count",
     "02_causes": "hemaedu.widgets.causes",
     "03_regional_incidence": "hemaedu.widgets.incidence",
-    "04_ist_response": "hemaedu.widgets.ist",
+    "04_ist_response": "hemaedu.lessons.ist_response",
     "05_diagnosis_and_treatment": "hemaedu.widgets.pathway",
 }
 KEYS = ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"]  # net +2 steps, also from the minimum
