@@ -300,3 +300,12 @@ def row(name: str, key: str | tuple[Any, ...]) -> dict[str, Any]:
             return dict(candidate)
     shown = " / ".join(columns)
     raise ValueError(f"table {name!r} has no row with {shown} {key!r}; see records({name!r})")
+
+
+def package_metadata() -> dict[str, Any]:
+    """The data package's own description (title, name, version, licences, resources), as checked on load.
+
+    >>> package_metadata()["name"] == package_metadata()["name"].lower()
+    True
+    """
+    return json.loads(json.dumps(_datapackage()["package"]))  # a copy: callers cannot alter the cache

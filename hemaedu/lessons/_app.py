@@ -97,7 +97,7 @@ class App:
             self._set_values(self.react(key, self.values()))
         self.view = self.compute(**self.values())
         self.figures: dict[str, Any] = self.make_figures(self.view)
-        self.figure = next(iter(self.figures.values()))
+        self.figure = next(iter(self.figures.values()), None)  # None: an app without a figure
         self.status = w.HTML(layout=w.Layout(min_height="1.5em"))
         self.details_html = w.HTML()
         self.preset_buttons: dict[str, w.Button] = {}
@@ -260,6 +260,13 @@ class App:
     def static_html(self) -> str:
         """The figures and summary as HTML that needs no kernel (plotly.js not included)."""
         figures = "\n".join(f.to_html(full_html=False, include_plotlyjs=False) for f in self.figures.values())
+        if not self.figures:  # an app of controls only: show where they stand
+            figures = "".join(
+                f"<p><strong>{html.escape(c.description)}</strong>: {html.escape(c.readout)}</p>"
+                for c in self.controls.values() if isinstance(c, Slider)
+            )
+            hint = f"<p><em>{html.escape(text('common', 'open_to_move'))}</em></p>"
+            return f"{figures}{self.status.value}{hint}"
         return f"{figures}\n{self.status.value}\n{self.details_html.value}"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
