@@ -154,7 +154,7 @@ def test_updates_in_place_and_the_summary_follows(lesson: Lesson, app_name: str)
     target = next(v for v in ([control.value + control.step] if isinstance(control, Slider) else [])
                   + options if v != control.value)
     control.value = target
-    assert app.figures == figures and all(a is b for a, b in zip(app.figures.values(), figures.values()))
+    assert app.figures == figures and all(a is b for a, b in zip(app.figures.values(), figures.values(), strict=True))
     assert {id(t) for f in app.figures.values() for t in f.data} == set(traces), "traces were replaced"
     now = (app.summary_text(), [f.to_plotly_json()["data"] for f in app.figures.values()])
     assert now != start, "moving the main control changes the view"

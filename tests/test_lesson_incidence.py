@@ -80,7 +80,8 @@ def test_rows_without_ci_have_no_whiskers_and_open_markers() -> None:
 
 def test_ranked_order_is_lowest_to_highest_and_claims_are_tagged() -> None:
     a = ranked_arrays(INCIDENCE, label=render.ranked_label)
-    rate_by_label = dict(zip(a["with_ci"]["y"] + a["without_ci"]["y"], a["with_ci"]["x"] + a["without_ci"]["x"]))
+    labels, rates = a["with_ci"]["y"] + a["without_ci"]["y"], a["with_ci"]["x"] + a["without_ci"]["x"]
+    rate_by_label = dict(zip(labels, rates, strict=True))
     ordered = [rate_by_label[c] for c in a["categories"]]
     assert ordered == sorted(ordered)
     assert len(set(a["categories"])) == len(INCIDENCE)
@@ -114,9 +115,9 @@ def test_filter_and_unknown_inputs() -> None:
 def test_map_arrays_one_marker_per_population_and_shared_cities_nudged_apart() -> None:
     a = map_arrays(INCIDENCE, hover=render.hover)
     assert len(a["lat"]) == len(INCIDENCE)
-    positions = list(zip(a["lat"], a["lon"]))
+    positions = list(zip(a["lat"], a["lon"], strict=True))
     assert len(set(positions)) == len(positions)  # e.g. the four Baltimore groups
-    claims = [s for s, r in zip(a["symbol"], INCIDENCE) if r["method"] == model.CLAIMS]
+    claims = [s for s, r in zip(a["symbol"], INCIDENCE, strict=True) if r["method"] == model.CLAIMS]
     assert claims and set(claims) == {"diamond"}
     # Hover carries area, period, rate, CI, n and the source (author-year, never the key).
     sweden = a["text"][a["ids"].index("sweden")]

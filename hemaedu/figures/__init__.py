@@ -16,7 +16,7 @@ import _plotly_utils.optional_imports as _optional_imports
 import plotly.graph_objects as go
 
 
-class _UntilImported(set):  # type: ignore[type-arg]
+class _UntilImported(set[str]):
     """plotly's set of optional modules it must not import, extended with numpy until numpy is loaded.
 
     Why: plotly imports numpy on its own (``plotly/serializers.py`` does ``get_module("numpy")``

@@ -474,7 +474,8 @@ def make_expected_cases_chart(
         name=_text(labels, "name"),
         meta="expected",
         marker=dict(color=PALETTE["sky_blue"], line=dict(color=PALETTE["blue"], width=1.5), pattern=dict(shape="/")),
-        error_x=dict(type="data", array=a["plus"], arrayminus=a["minus"], color=PALETTE["black"], thickness=2.5, width=14),
+        error_x=dict(type="data", array=a["plus"], arrayminus=a["minus"], color=PALETTE["black"],
+                     thickness=2.5, width=14),
         hovertemplate=_text(labels, "hover") or "%{x:.2f}<extra></extra>",
         width=0.5,
     )

@@ -19,6 +19,7 @@ the standard library only; a lesson's apps (ipywidgets, plotly) load when the le
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -37,7 +37,7 @@ from . import lesson as _lesson
 from . import measure
 from .content import Option, Question, questions, text
 
-__all__ = ["App", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
+__all__ = ["App", "Option", "Question", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
 
 
 def status_html(sentence: str) -> str:
@@ -57,6 +57,9 @@ def measure_slider(key: str, *, value: float, unit: str | None = None, descripti
 
     return Slider(value=value, min=grid.min, max=grid.max, step=grid.step, readout_format=grid.format,
                   description=description or m.label, unit=unit_symbol(unit), help=help or m.help)
+
+
+_UNSET = object()
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -86,6 +89,10 @@ class App:
     def __init__(self, **values: Any) -> None:
         self._holding = False
         self.redraws = 0
+        # What was last sent to each figure, (figure, trace index or -1 for layout, path) -> value:
+        # comparing against it is far cheaper than reading plotly's dotted properties back.
+        self._sent: dict[tuple[str, int, str], Any] = {}
+        self._where: dict[str, tuple[str, int]] = {}
         self.controls: dict[str, w.Widget] = self.make_controls()
         if self.main_control not in self.controls:
             raise ValueError(f"{type(self).__name__}: main_control {self.main_control!r} is not a control")
@@ -193,32 +200,46 @@ class App:
         names = [t.meta or t.name for f in self.figures.values() for t in f.data]
         raise ValueError(f"{type(self).__name__} has no trace {name!r}; traces: {names}")
 
+    def _locate(self, target: str) -> tuple[str, int]:
+        """(figure name, trace index) of the trace whose id or name is ``target`` (looked up once)."""
+        if target not in self._where:
+            trace = self.trace(target)
+            self._where[target] = next((key, i) for key, f in self.figures.items()
+                                       for i, t in enumerate(f.data) if t is trace)
+        return self._where[target]
+
     def redraw(self) -> None:
-        """Recompute the view and patch the figures in place (one message per figure)."""
+        """Recompute the view and patch the figures in place: one ``plotly_update`` per figure and
+        set of changed properties, sending only the properties whose value changed."""
         self.view = self.compute(**self.values())
         changes = self.patch(self.view)
-        by_figure: dict[str, list[tuple[Any, dict[str, Any]]]] = {key: [] for key in self.figures}
+        restyles: dict[str, dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]]] = {}
         layouts: dict[str, dict[str, Any]] = {}
         for target, props in changes.items():
-            if target == "layout":
-                layouts[next(iter(self.figures))] = props
-            elif target.startswith("layout:"):
-                layouts[target.split(":", 1)[1]] = props
-            else:
-                trace = self.trace(target)
-                key = next(k for k, f in self.figures.items() if any(t is trace for t in f.data))
-                by_figure[key].append((trace, props))
+            if target == "layout" or target.startswith("layout:"):
+                key = target.split(":", 1)[1] if ":" in target else next(iter(self.figures))
+                changed = {p: v for p, v in props.items() if not _same(self._sent.get((key, -1, p), _UNSET), v)}
+                if changed:
+                    layouts[key] = changed
+                continue
+            key, index = self._locate(target)
+            changed = {p: v for p, v in props.items() if not _same(self._sent.get((key, index, p), _UNSET), v)}
+            if changed:
+                restyles.setdefault(key, {}).setdefault(tuple(sorted(changed)), []).append((index, changed))
         for key, figure in self.figures.items():
-            todo = [(t, p) for t, p in by_figure[key]]
+            groups = list(restyles.get(key, {}).items())
             layout = layouts.get(key, {})
-            with figure.batch_update():
-                for trace, props in todo:
-                    for path, value in props.items():
-                        if not _same(trace[path], value):
-                            trace[path] = value
-                for path, value in layout.items():
-                    if not _same(figure.layout[path], value):
-                        figure.layout[path] = value
+            if not groups and layout:
+                figure.plotly_relayout(layout)
+            for n, (paths, traces) in enumerate(groups):
+                # plotly's restyle takes one value per trace for each property.
+                restyle = {p: [props[p] for _, props in traces] for p in paths}
+                figure.plotly_update(restyle_data=restyle, relayout_data=layout if n == 0 else None,
+                                     trace_indexes=[index for index, _ in traces])
+            for _paths, traces in groups:
+                for index, props in traces:
+                    self._sent.update({(key, index, p): v for p, v in props.items()})
+            self._sent.update({(key, -1, p): v for p, v in layout.items()})
         self.redraws += 1
         self._write_text()
 

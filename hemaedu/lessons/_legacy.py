@@ -51,8 +51,10 @@ def main_control(app: Any) -> Any:
     """The widget the browser tests and the benchmark drive by keyboard, new protocol or old app."""
     if isinstance(getattr(app, "main_control", None), str):
         return app.controls[app.main_control]
-    if hasattr(app, "main_slider") and app.main_slider is not None:
+    if getattr(app, "main_slider", None) is not None:
         return app.main_slider
+    if getattr(app, "main_control", None) is not None:
+        return app.main_control  # old choice-driven apps: the widget itself
     return app.slider  # the old lesson 00 widget demo
 
 

@@ -327,8 +327,8 @@ def _question(raw: Mapping[str, Any], where: str, package: str) -> Question:
         ))
     n_right = sum(o.correct for o in options)
     if n_right != 1:
-        detail = f" (the hook {hook_name!r} returned {right_value!r})" if hook_name else ""
-        raise ValueError(f"{here}: needs exactly one correct option, has {n_right}{detail}")
+        raise ValueError(f"{here}: needs exactly one correct option, has {n_right}"
+                         + (f" (the hook {hook_name!r} returned {right_value!r})" if hook_name else ""))
     return Question(id=qid, prompt=render(prompt, where=here, package=package), options=tuple(options))
 
 

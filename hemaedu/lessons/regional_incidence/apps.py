@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import ipywidgets as w
@@ -84,7 +85,7 @@ class CasesCalculator(App):
             ),
         }
 
-    def react(self, changed: str, values: dict[str, Any]) -> dict[str, Any]:
+    def react(self, changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
         study = values["study"]
         if changed == "study" and study != model.CUSTOM:
             return {"rate": self.rates[study]}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ...data import records
@@ -36,7 +37,7 @@ def _t(key: str, **fields: Any) -> str:
     return text(PACKAGE, key, **fields)
 
 
-def period(row: dict[str, Any]) -> str:
+def period(row: Mapping[str, Any]) -> str:
     """A study's period: ``"2000-2011"``, one year, ``"from 2000"`` or "period not stated".
 
     >>> period({"period_start": 2000, "period_end": 2011}), period({"period_start": 2002, "period_end": 2002})
@@ -50,7 +51,7 @@ def period(row: dict[str, Any]) -> str:
     return _t("period_unknown")
 
 
-def population_label(row: dict[str, Any]) -> str:
+def population_label(row: Mapping[str, Any]) -> str:
     """Short axis label for one study population: country, area, period.
 
     >>> population_label({"country": "Sweden", "area": "Whole country",
@@ -68,7 +69,7 @@ def population_label(row: dict[str, Any]) -> str:
     return _t("population_label", country=row["country"], area=area, period=when)
 
 
-def ranked_label(row: dict[str, Any]) -> str:
+def ranked_label(row: Mapping[str, Any]) -> str:
     """The ranked chart's label: the population label, tagged for claims data and age adjustment."""
     label = population_label(row)
     if row["method"] == model.CLAIMS:
@@ -78,7 +79,7 @@ def ranked_label(row: dict[str, Any]) -> str:
     return label
 
 
-def hover(row: dict[str, Any]) -> str:
+def hover(row: Mapping[str, Any]) -> str:
     """A study population's hover text: area, period, rate, CI, cases, method and source."""
     ci = (_t("hover.ci", low=format_number(row["ci_low"]), high=format_number(row["ci_high"]))
           if row["ci_low"] is not None and row["ci_high"] is not None else _t("hover.no_ci"))
