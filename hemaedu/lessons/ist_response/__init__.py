@@ -14,10 +14,9 @@ from .._app import self_checks as _self_checks
 from .apps import cohort_simulator, ist_forest, response_explorer
 from .model import arms, find_arm, lesson_sources
 from .render import arm_line, pct, t
-from .simulation import DEFAULT_ARM, DEFAULT_COHORT_SIZE, DEFAULT_SEED
 
-__all__ = ["arm_interval", "cohort_simulator", "ist_forest", "markdown", "opening_simulation", "overview",
-           "references", "response_explorer", "self_checks", "sources"]
+__all__ = ["arm_interval", "cohort_simulator", "ist_forest", "lesson_sources", "markdown", "opening_simulation",
+           "overview", "references", "response_explorer", "self_checks"]
 
 PACKAGE = "ist_response"
 
@@ -53,12 +52,3 @@ def overview() -> Markdown:
 def self_checks() -> list[SelfCheck]:
     """The lesson's self-check questions (``content/<lang>/questions.toml``)."""
     return _self_checks(PACKAGE)
-
-
-def sources() -> Markdown:
-    """The references of every source the lesson quotes."""
-    return references(lesson_sources())
-
-
-# The opening state the narrative describes (kept importable for tests).
-OPENING = {"arm": DEFAULT_ARM, "cohort_size": DEFAULT_COHORT_SIZE, "seed": DEFAULT_SEED}
