@@ -20,8 +20,8 @@ from scipy import stats
 import hemaedu
 from hemaedu import thresholds
 from hemaedu.data import records
-from hemaedu.lessons import lesson
 from hemaedu.lessons import ist_response as ist
+from hemaedu.lessons import lesson
 from hemaedu.lessons.content import get, text
 from hemaedu.lessons.ist_response import model, simulation
 
@@ -199,7 +199,8 @@ def test_a_row_added_to_the_table_appears_everywhere(monkeypatch):
     # (by regimen) and the simulator's choices by itself.
     template = next(r for r in TABLE if r["regimen"] == "rabbit ATG + cyclosporine" and r["response_type"] == "overall")
     new = dict(template, arm_id="new_trial_ratg", study="New trial 2030 (Journal)", n=40, responders=20)
-    monkeypatch.setattr(model, "records", lambda name: (*records(name), new) if name == "ist_response" else records(name))
+    monkeypatch.setattr(model, "records",
+                        lambda name: (*records(name), new) if name == "ist_response" else records(name))
     model.arms.cache_clear()
     try:
         arm = model.find_arm("new_trial_ratg", timepoint=template["timepoint_months"])

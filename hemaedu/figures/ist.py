@@ -119,7 +119,8 @@ def make_forest(rows: Sequence[ForestRow], *, texts: Mapping[str, str], widget: 
                    line={"color": "#333333", "width": 1.5}, opacity=_DIMMED, hoverinfo="skip",
                    **values["intervals_dimmed"]),
     ]
-    for flag, trace_id, legend in ((True, "randomized", "randomized_legend"), (False, "single_arm", "single_arm_legend")):
+    kinds = ((True, "randomized", "randomized_legend"), (False, "single_arm", "single_arm_legend"))
+    for flag, trace_id, legend in kinds:
         style, trace = EVIDENCE_STYLE[flag], values[trace_id]
         data.append(go.Scatter(
             meta=trace_id, name=texts[legend], mode="markers", x=trace["x"], y=trace["y"],

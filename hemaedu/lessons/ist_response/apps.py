@@ -62,10 +62,10 @@ class SimulatorApp(App):
                            help=t("simulator.seed_help"), **simulation.SEED_RANGE),
         }
 
-    def compute(self, *, arm: str, cohort_size: float, seed: float) -> simulation.Simulation:
-        source = self.arm_options[arm]
+    def compute(self, **values: Any) -> simulation.Simulation:
+        source = self.arm_options[values["arm"]]
         return simulation.compute_simulation(responders=source.responders, n=source.n,
-                                             cohort_size=int(cohort_size), seed=int(seed))
+                                             cohort_size=int(values["cohort_size"]), seed=int(values["seed"]))
 
     def _traces(self, view: simulation.Simulation) -> dict[str, dict[str, Any]]:
         strip = (t("simulator.strip_true"), t("simulator.strip_middle"), t("simulator.strip_wilson"))
@@ -112,7 +112,8 @@ class ForestApp(App):
     def make_controls(self) -> dict[str, w.Widget]:
         self.arms = model.arms()  # parsed once: every update only filters this tuple
         visits = model.timepoints()
-        types = list(dict.fromkeys(a.response_type for a in sorted(self.arms, key=lambda a: a.response_type != "overall")))
+        # Overall response first (the chart opens on it), then every other type the table reports.
+        types = sorted({a.response_type for a in self.arms}, key=lambda kind: (kind != "overall", kind))
         return {
             "response_type": Choice(options=[(t(f"response_type_label.{k}"), k) for k in types], value=types[0],
                                     description=t("forest.response_type"), help=t("forest.response_type_help")),
@@ -127,8 +128,9 @@ class ForestApp(App):
                 value=model.NO_HIGHLIGHT, description=t("forest.highlight")),
         }
 
-    def compute(self, *, response_type: str, timepoint: float | str, highlight: str) -> model.ForestView:
-        return model.compute_forest(self.arms, response_type=response_type, timepoint=timepoint, highlight=highlight)
+    def compute(self, **values: Any) -> model.ForestView:
+        return model.compute_forest(self.arms, response_type=values["response_type"], timepoint=values["timepoint"],
+                                    highlight=values["highlight"])
 
     def _rows(self, view: model.ForestView) -> list[Any]:
         return [chart_row(row, highlight=view.highlight is not None) for row in view.rows]
@@ -164,7 +166,7 @@ class ResponseApp(App):
     RANGES: ClassVar[dict[str, tuple[float, float]]] = {
         "anc": (0.0, 3.0), "hb": (4.0, 16.0), "platelets": (0.0, 300.0), "reticulocytes": (0.0, 200.0)}
     #: Illustrative worked examples (blood counts invented for teaching, canonical units).
-    presets: ClassVar[dict[str, dict[str, Any]]] = {
+    presets = {
         "example_a": {"anc": 1.8, "hb": 11.2, "platelets": 130.0, "reticulocytes": 80.0},
         "example_b": {"anc": 0.8, "hb": 8.5, "platelets": 35.0, "reticulocytes": 45.0},
         "example_c": {"anc": 0.3, "hb": 7.9, "platelets": 9.0, "reticulocytes": 15.0},
@@ -179,8 +181,10 @@ class ResponseApp(App):
             controls[key] = slider
         return controls
 
-    def compute(self, **values: float) -> model.ResponseExplanation:
-        return model.compute_response(**{k: float(v) for k, v in values.items()})
+    def compute(self, **values: Any) -> model.ResponseExplanation:
+        return model.compute_response(anc=float(values["anc"]), hb=float(values["hb"]),
+                                      platelets=float(values["platelets"]),
+                                      reticulocytes=float(values["reticulocytes"]))
 
     def _bar_texts(self, view: model.ResponseExplanation) -> dict[str, str]:
         texts = {}

@@ -22,7 +22,6 @@ from importlib import resources
 from typing import Any
 
 from ... import thresholds
-from ...clinical import response
 from ...data import records
 from ...stats import wilson_interval
 from ..format import format_number
@@ -353,7 +352,7 @@ def _best_single_arm() -> Arm:
 
 #: Named functions the lesson's content calls as ``{{hook:<name>}}`` (and ``answer_hook``).
 HOOKS: dict[str, Callable[[], Any]] = {
-    "vignette_response": lambda: response(**VIGNETTE).value,
+    "vignette_response": lambda: compute_response(**VIGNETTE).category.value,
     "vignette_anc": lambda: format_number(VIGNETTE["anc"]),
     "vignette_hb": lambda: format_number(VIGNETTE["hb"]),
     "vignette_platelets": lambda: format_number(VIGNETTE["platelets"]),

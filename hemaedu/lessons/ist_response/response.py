@@ -47,7 +47,7 @@ def compute_response(*, anc: float, hb: float, platelets: float, reticulocytes: 
     values = {"anc": anc, "hb": hb, "platelets": platelets, "reticulocytes": reticulocytes}
     return ResponseExplanation(
         values=values,
-        category=response(**values),
+        category=response(anc=anc, hb=hb, platelets=platelets, reticulocytes=reticulocytes),
         complete_met={k: thresholds.meets(t, values[k]) for k, t in COMPLETE_IDS.items()},
         severe_met={k: thresholds.meets(t, values[k]) for k, t in SEVERE_IDS.items()},
     )

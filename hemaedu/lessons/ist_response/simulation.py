@@ -15,6 +15,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from ...stats import wilson_interval
 from .model import USUAL_VISIT, Arm, sort_key
@@ -42,8 +43,8 @@ DEFAULT_SEED = 1
 #: The simulator's arm at start (its responders/n is the true rate); any other arm if it is gone.
 DEFAULT_ARM = "scheinberg2011_hatg"
 #: Slider grids: every position is a valid cohort or seed.
-COHORT_SIZE_RANGE = {"min": 5, "max": 300, "step": 5}
-SEED_RANGE = {"min": 0, "max": 99, "step": 1}
+COHORT_SIZE_RANGE: dict[str, Any] = {"min": 5, "max": 300, "step": 5}
+SEED_RANGE: dict[str, Any] = {"min": 0, "max": 99, "step": 1}
 #: Distance (percentage points) from the true rate counted as "far off" in the summary.
 FAR = 10
 
