@@ -9,7 +9,7 @@ and lesson, so this is the figure that decides how many learners a server holds.
 
 ``tests/test_notebooks.py`` uses :func:`run_lesson` to check that no lesson imports pandas or
 numpy. To add the memory rows to ``benchmarks/run.py``: call :func:`bench_lesson_memory` there
-and extend its rows (it returns plain dicts with the same keys as ``run.Row``).
+and extend its rows with ``[Row(**r) for r in bench_lesson_memory()]`` (plain dicts with ``run.Row``'s fields).
 """
 
 from __future__ import annotations
@@ -61,15 +61,16 @@ def bench_lesson_memory(lessons: list[str] | None = None) -> list[dict[str, Any]
         probe = run_lesson(NOTEBOOKS / item.notebook)
         heavy = [m for m in ("pandas", "numpy") if probe[m]]
         mib = probe["rss_bytes"] / 2**20 if probe["rss_bytes"] else float("nan")
-        rows.append({"measure": "kernel memory after running the lesson", "case": item.name, "value": round(mib, 1),
-                     "p95": None, "unit": "MiB", "target": "no pandas/numpy", "ok": not heavy,
+        rows.append({"measure": "kernel memory after running the lesson", "subject": item.name,
+                     "median": round(mib, 1), "p95": None, "unit": "MiB", "target": "no pandas/numpy",
+                     "passed": not heavy,
                      "note": f"imports {', '.join(heavy)}" if heavy else "neither pandas nor numpy"})
     return rows
 
 
 def main(argv: list[str]) -> int:
     for row in bench_lesson_memory(argv or None):
-        print(f"{row['case']:32s} {row['value']:7.1f} MiB  {row['note']}")
+        print(f"{row['subject']:32s} {row['median']:7.1f} MiB  {row['note']}")
     return 0
 
 

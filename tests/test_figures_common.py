@@ -69,3 +69,28 @@ def test_figure_is_a_live_widget_updated_in_place(app):
                 # None is plotly's gap marker; every number shown must be finite.
                 if isinstance(v, float):
                     assert math.isfinite(v), key
+
+
+def test_lessons_leave_numpy_unloaded_yet_plotly_express_and_arrays_still_work():
+    """hemaedu.figures keeps plotly from importing numpy for the lessons, and only for them."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from hemaedu.lessons import regional_incidence as lesson\n"
+        "app = lesson.expected_cases_calculator()\n"
+        "app.controls['years'].value = 3\n"
+        "assert 'numpy' not in sys.modules and 'pandas' not in sys.modules\n"
+        "import numpy as np\n"
+        "import plotly.express as px\n"
+        "px.scatter(x=[1, 2], y=[3, 4]).to_json()\n"
+        "from hemaedu.figures._widget import FigureWidget\n"
+        "import plotly.graph_objects as go\n"
+        "fig = FigureWidget(data=[go.Scatter(x=np.arange(3), y=np.arange(3))])\n"
+        "import plotly.serializers\n"
+        "assert plotly.serializers.np is np\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]

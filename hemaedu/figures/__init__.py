@@ -16,25 +16,29 @@ import _plotly_utils.optional_imports as _optional_imports
 import plotly.graph_objects as go
 
 
-class _UntilImported(set[str]):
-    """plotly's set of optional modules it must not import, extended with numpy until numpy is loaded.
+def _import_plotly_serializers_without_numpy() -> None:
+    """Import ``plotly.serializers`` while plotly believes numpy is absent, unless numpy is loaded.
 
-    Why: plotly imports numpy on its own (``plotly/serializers.py`` does ``get_module("numpy")``
-    when a FigureWidget module loads, and validators do on every array) if numpy is installed,
-    although the lessons pass plain lists. That costs a classroom kernel about 20 MiB and keeps
-    the lessons from a numpy-free browser kernel. While numpy is not in ``sys.modules`` plotly
-    treats it as absent; once a learner imports numpy (or pandas) plotly uses it again, because
-    this set stops claiming it (see ``_widget.FigureWidget`` for the one value plotly caches).
+    Why: ``plotly/serializers.py`` (imported with FigureWidget) runs ``get_module("numpy")`` at
+    import, which imports numpy whenever it is installed, although the lessons pass plain lists:
+    about 20 MiB per classroom kernel, and the one thing that pulled numpy into a lesson. Only
+    that import is affected: afterwards plotly's list of absent modules is restored, so plotly
+    express and numpy arrays work as usual once a learner imports them (``_widget.FigureWidget``
+    then hands the loaded numpy to the serializers).
     """
+    if "numpy" in sys.modules or "plotly.serializers" in sys.modules:
+        return
+    hidden = _optional_imports._not_importable
+    added = "numpy" not in hidden
+    hidden.add("numpy")
+    try:
+        import plotly.serializers  # noqa: F401
+    finally:
+        if added:
+            hidden.discard("numpy")
 
-    _LAZY = frozenset({"numpy"})
 
-    def __contains__(self, name: object) -> bool:
-        return super().__contains__(name) or (name in self._LAZY and name not in sys.modules)
-
-
-if not isinstance(_optional_imports._not_importable, _UntilImported):
-    _optional_imports._not_importable = _UntilImported(_optional_imports._not_importable)
+_import_plotly_serializers_without_numpy()
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in their recommended order.
 PALETTE = {
