@@ -38,7 +38,7 @@ LESSON_APPS: dict[str, dict[str, str]] = {
     "02_causes": {"app": "hemaedu.lessons.causes.apps:differential_explorer", "css": "hemaedu-app-causes"},
     "03_regional_incidence": {"app": "hemaedu.lessons.regional_incidence.apps:expected_cases_calculator",
                               "css": "hemaedu-app-regional_incidence"},
-    "04_ist_response": {"app": "hemaedu.widgets.ist:cohort_simulator", "css": "hemaedu-app-ist"},
+    "04_ist_response": {"app": "hemaedu.lessons.ist_response.apps:cohort_simulator", "css": "hemaedu-app-ist_response"},
     "05_diagnosis_and_treatment": {"app": "hemaedu.lessons.diagnosis_and_treatment.apps:pathway_explorer",
                                    "css": "hemaedu-app-diagnosis_and_treatment"},
 }

@@ -1,0 +1,54 @@
+"""Lesson 04: does immunosuppression work? Response rates and how sure we can be.
+
+What the notebook calls (``from hemaedu.lessons import ist_response as lesson``): the three apps,
+the narrative blocks rendered from content and data, the self-checks and the references.
+"""
+
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+from .. import content
+from .._app import SelfCheck, references
+from .._app import self_checks as _self_checks
+from .apps import cohort_simulator, ist_forest, response_explorer
+from .model import arms, find_arm, lesson_sources
+from .render import arm_line, pct, t
+
+__all__ = ["arm_interval", "cohort_simulator", "ist_forest", "lesson_sources", "markdown", "opening_simulation",
+           "overview", "references", "response_explorer", "self_checks"]
+
+PACKAGE = "ist_response"
+
+
+def markdown(name: str) -> Markdown:
+    """A narrative block of the lesson (``content/<lang>/<name>.md``), numbers filled in from data/."""
+    return Markdown(content.markdown(PACKAGE, name))
+
+
+def arm_interval(arm_id: str, *, timepoint: float = 6, response_type: str = "overall") -> str:
+    """One arm's response with its Wilson 95% interval, as a sentence."""
+    return arm_line(find_arm(arm_id, timepoint=timepoint, response_type=response_type))
+
+
+def opening_simulation() -> str:
+    """The simulator's summary sentence in its opening state."""
+    return cohort_simulator().summary_text()
+
+
+def overview() -> Markdown:
+    """What the ``ist_response`` table holds, counted from the table itself."""
+    every = arms()
+    visits = sorted({a.timepoint for a in every})
+    shown = [pct(v, None) for v in visits]
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + t("note.and") + shown[-1]
+    biggest, smallest = max(every, key=lambda a: a.n), min(every, key=lambda a: a.n)
+    return Markdown(t("overview.text", rows=len(every), studies=len({a.source_id for a in every}),
+                      randomized=len({a.source_id for a in every if a.randomized}), visits=listed,
+                      smallest=smallest.n, smallest_name=smallest.name, biggest=pct(biggest.n, None),
+                      biggest_name=biggest.name))
+
+
+def self_checks() -> list[SelfCheck]:
+    """The lesson's self-check questions (``content/<lang>/questions.toml``)."""
+    return _self_checks(PACKAGE)
