@@ -12,7 +12,7 @@ import shutil
 import subprocess
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hemaedu.controls import _SLIDER_ESM, Choice, ControlValueError, Slider, format_number
@@ -335,3 +335,153 @@ def test_choice_allow_none_refuses_none_as_an_option_value():
     with pytest.raises(ValueError, match="cannot also offer None"):
         Choice(options=[("no answer", None), ("yes", 1)], value=None, allow_none=True,
                description="Q")
+
+
+# --------------------------------------------------------------------------- only values from the page
+#
+# ``set_state`` is what ipywidgets calls with a state message from the front end,
+# so calling it here is exactly what a crafted websocket message does (the real
+# protocol is driven in tests/browser/test_reliability_voila.py).
+
+SLIDER_KERNEL_TRAITS = {
+    "min": 0.0, "max": 1e300, "step": 1e-300, "unit": "g/L", "description": "Platelets",
+    "help": "Pick anything", "readout_format": ".9f", "disabled": True,
+    "continuous_update": False, "_esm": "export default {}", "_css": "* {display: none}",
+}
+
+
+def sent_updates(widget) -> list[dict]:
+    """Record the state of every ``update`` message the kernel sends to the page."""
+    sent: list[dict] = []
+
+    def send(msg, buffers=None):
+        if msg.get("method") == "update":
+            sent.append(msg["state"])
+
+    widget._send = send  # the one place ipywidgets sends from
+    return sent
+
+
+def test_page_cannot_widen_the_slider_range_then_push_a_huge_value():
+    # Issue 9: max=1e300 then value=1e300 from the page hung lesson 03's kernel.
+    s = hb_slider(value=12.5)
+    s.set_state({"max": 1e300})
+    s.set_state({"value": 1e300})
+    assert (s.min, s.max, s.value) == (3.0, 18.0, 18.0)
+
+
+@pytest.mark.parametrize("name", sorted(SLIDER_KERNEL_TRAITS))
+def test_page_cannot_change_what_the_kernel_sets_on_a_slider(name, caplog):
+    s = hb_slider(value=12.5, help="Normal range about 12 to 17 g/dL.")
+    before = s.get_state()
+    sent = sent_updates(s)
+    with caplog.at_level("WARNING"):
+        s.set_state({name: SLIDER_KERNEL_TRAITS[name]})
+    assert s.get_state() == before
+    # The page changed its copy: the kernel's value goes back at once.
+    assert sent == [{name: before[name]}]
+    assert f"may not change '{name}'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "proposed",
+    [None, math.nan, math.inf, -math.inf, "13", True, [13], {"v": 13}, "x" * 1_000_000, 10**400],
+    ids=["null", "nan", "inf", "-inf", "string", "bool", "list", "object", "huge-string", "huge-int"],
+)
+def test_a_refused_value_from_the_page_is_answered_with_the_kernel_value(proposed, caplog):
+    # Before: value=null raised inside ipywidgets and the page kept drawing "0.0 g/dL".
+    s = hb_slider(value=12.5)
+    seen = changes(s)
+    sent = sent_updates(s)
+    with caplog.at_level("WARNING"):
+        s.set_state({"value": proposed})  # never raises: a bad message is not an error of ours
+    assert s.value == 12.5 and seen == []
+    assert sent == [{"value": 12.5}]
+    assert "refused value=" in caplog.text
+    assert len(caplog.text) < 2_000  # a huge payload is not copied into the log
+
+
+def test_a_value_the_kernel_snaps_is_sent_back_even_when_it_did_not_change():
+    s = hb_slider(value=12.4)
+    sent = sent_updates(s)
+    s.set_state({"value": 12.41})  # snaps to 12.4, the value it already had
+    assert s.value == 12.4
+    assert sent == [{"value": 12.4}]
+
+
+def test_an_accepted_value_from_the_page_is_not_sent_back():
+    s = hb_slider(value=12.4)
+    seen = changes(s)
+    sent = sent_updates(s)
+    s.set_state({"value": 13.1})
+    assert (s.value, seen, sent) == (13.1, [13.1], [])
+
+
+def test_a_mixed_message_applies_the_value_and_refuses_the_rest():
+    s = hb_slider(value=12.4)
+    sent = sent_updates(s)
+    s.set_state({"value": 20.0, "max": 30.0, "unit": "g/L"})
+    assert (s.value, s.max, s.unit) == (18.0, 18.0, "g/dL")
+    assert sent == [{"value": 18.0, "max": 18.0, "unit": "g/dL"}]
+
+
+# Each example builds a widget: on a busy shared machine that can trip the
+# "input generation too slow" health check, which says nothing about the code.
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(
+    st.sampled_from(["value", "min", "max", "step", "unit", "description", "readout_format"]),
+    st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(), st.text(max_size=5)),
+))
+def test_no_page_message_breaks_a_slider(sync_data):
+    s = hb_slider(value=12.5)
+    s.set_state(sync_data)
+    assert (s.min, s.max, s.step, s.unit, s.description) == (3.0, 18.0, 0.1, "g/dL", "Hemoglobin")
+    assert 3.0 <= s.value <= 18.0 and math.isfinite(s.value)
+
+
+@pytest.mark.parametrize(
+    "sync_data",
+    [{"_labels": ["mmol/L", "g/L", "g/dL"]}, {"description": "Sex"}, {"help": "x"},
+     {"disabled": True}, {"value": "g/L"}],
+    ids=["labels", "description", "help", "disabled", "value-name"],
+)
+def test_page_cannot_change_what_the_kernel_sets_on_a_choice(sync_data):
+    c = unit_choice()
+    before = c.get_state()
+    sent = sent_updates(c)
+    c.set_state(sync_data)
+    assert (c.get_state(), c.value) == (before, "g/dL")
+    assert sent == [{k: before[k] for k in sync_data if k in before}] or sent == []
+
+
+@pytest.mark.parametrize("index", [None, True, "1", 1.0, 3, -1, -2, 10**30, [1]])
+def test_a_refused_index_from_the_page_is_answered_with_the_kernel_index(index):
+    c = unit_choice()
+    seen = changes(c)
+    sent = sent_updates(c)
+    c.set_state({"index": index})
+    assert (c.value, c.index, seen) == ("g/dL", 0, [])
+    assert sent == [{"index": 0}]
+
+
+def test_choice_value_none_is_refused_without_changing_state():
+    # Before: the ValueError came from an observer after None was stored, and the
+    # apps reading choice.value later failed.
+    c = unit_choice()
+    seen = changes(c)
+    with pytest.raises(ValueError, match=r"value None is not one of the options"):
+        c.value = None
+    assert (c.value, c.index, c.label, seen) == ("g/dL", 0, "g/dL", [])
+    c.value = "g/L"  # later updates work as before
+    assert (c.index, seen) == (1, ["g/L"])
+
+
+def test_control_modules_are_files_shipped_with_the_package():
+    from importlib.resources import files
+
+    static = files("hemaedu") / "static"
+    for name in ("controls-shared.js", "slider.js", "choice.js", "controls.css"):
+        assert (static / name).is_file(), name
+    assert (static / "slider.js").read_text(encoding="utf-8") in hb_slider().get_state()["_esm"]
+    assert "export default { render };" in unit_choice().get_state()["_esm"]
+    assert ".hemaedu-control" in unit_choice().get_state()["_css"]
