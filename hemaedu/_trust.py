@@ -33,7 +33,6 @@ to the server's log, never to the page) at warning level.
 
 from __future__ import annotations
 
-import json
 import math
 import reprlib
 import types
@@ -132,12 +131,22 @@ def _as_json(widget: w.Widget, name: str) -> Any:
     return to_json(getattr(widget, name), widget)
 
 
-def _same_json(a: Any, b: Any) -> bool:
-    """Equal as the page would see them (tuples are lists, NaN never equals)."""
-    try:
-        return bool(json.loads(json.dumps(a, allow_nan=True)) == b)
-    except (TypeError, ValueError):
-        return False
+def _same_json(kernel: Any, page: Any) -> bool:
+    """Whether the page holds the kernel's value (``kernel`` as ``to_json`` gives it).
+
+    Numbers compare by value (the page sends 5 for 5.0); a bool is not a number
+    here (``True == 1`` in Python, but the page would keep ``true``); NaN never
+    equals; tuples are lists.
+    """
+    if isinstance(kernel, bool) or isinstance(page, bool):
+        return type(kernel) is type(page) and kernel == page
+    if isinstance(kernel, (int, float)) and isinstance(page, (int, float)):
+        return bool(kernel == page)
+    if isinstance(kernel, (list, tuple)) and isinstance(page, list):
+        return len(kernel) == len(page) and all(map(_same_json, kernel, page))
+    if isinstance(kernel, dict) and isinstance(page, dict):
+        return kernel.keys() == page.keys() and all(_same_json(kernel[k], page[k]) for k in kernel)
+    return type(kernel) is type(page) and bool(kernel == page)
 
 
 def apply_page_state(widget: w.Widget, sync_data: Mapping[str, Any], *,

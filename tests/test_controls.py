@@ -485,3 +485,13 @@ def test_control_modules_are_files_shipped_with_the_package():
     assert (static / "slider.js").read_text(encoding="utf-8") in hb_slider().get_state()["_esm"]
     assert "export default { render };" in unit_choice().get_state()["_esm"]
     assert ".hemaedu-control" in unit_choice().get_state()["_css"]
+
+
+def test_a_bool_from_the_page_is_not_the_number_one():
+    # True == 1 in Python, but the page would keep `true` as the slider's value.
+    s = Slider(value=1, min=1, max=30, step=1, description="Period", unit="years", readout_format="d")
+    sent = sent_updates(s)
+    s.set_state({"value": True})
+    assert sent == [{"value": 1.0}]
+    s.set_state({"value": 1})  # the page's JSON number 1 for the kernel's 1.0: nothing to correct
+    assert sent == [{"value": 1.0}]
