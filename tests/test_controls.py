@@ -495,3 +495,59 @@ def test_a_bool_from_the_page_is_not_the_number_one():
     assert sent == [{"value": 1.0}]
     s.set_state({"value": 1})  # the page's JSON number 1 for the kernel's 1.0: nothing to correct
     assert sent == [{"value": 1.0}]
+
+
+# --------------------------------------------------------------------------- stock widgets, guarded
+
+def test_guard_keeps_the_kernels_labels_range_and_texts_on_stock_widgets():
+    import ipywidgets as w
+
+    from hemaedu.controls import guard_tree
+
+    sex = w.Dropdown(options=[("Female", "female"), ("Male", "male")], value="female",
+                     description="Sex")
+    population = w.BoundedIntText(value=1000, min=1, max=2_000_000_000, description="Population")
+    summary = w.HTML("<p>Female: Hb below 12 g/dL is anemia.</p>")
+    button = w.Button(description="Severe")
+    app = guard_tree(w.VBox([w.HBox([sex, population, button]), summary]))
+    sex.set_state({"_options_labels": ["Male", "Female"], "description": "Gender"})
+    sex.set_state({"index": 1})  # a person's pick: taken
+    population.set_state({"max": 10**300})
+    population.set_state({"value": 10**300})
+    population.set_state({"value": math.nan})
+    summary.set_state({"value": "<p>Hb 500 g/dL</p>"})
+    button.set_state({"description": "Mild", "disabled": True})
+    app.set_state({"children": []})
+    app.layout.set_state({"display": "none"})
+    assert (sex.label, sex.value, sex.description) == ("Male", "male", "Sex")
+    assert (population.max, population.value) == (2_000_000_000, 2_000_000_000)
+    assert summary.value == "<p>Female: Hb below 12 g/dL is anemia.</p>"
+    assert (button.description, button.disabled) == ("Severe", False)
+    assert len(app.children) == 2 and app.layout.display is None
+
+
+def test_guard_lets_a_figure_take_only_plotly_front_end_messages():
+    from hemaedu.controls import guard
+    from hemaedu.figures._widget import FigureWidget
+
+    fig = guard(FigureWidget(data=[{"type": "bar", "y": [1, 2, 3], "name": "counts"}]))
+    sent = sent_updates(fig)
+    fig.set_state({"_widget_data": [{"type": "bar", "y": [9, 9, 9]}], "_config": {}})
+    assert list(fig.data[0].y) == [1, 2, 3] and fig._config["responsive"] is True
+    assert {"_widget_data", "_config"} <= set(sent[0])
+    fig.set_state({"_js2py_relayout": {"relayout_data": {"xaxis.range": [0, 1]}, "source_view_id": "v"}})
+    assert tuple(fig.layout.xaxis.range) == (0, 1)  # a zoom on the page reaches Python
+
+
+def test_guard_asks_for_the_traits_of_a_widget_it_does_not_know():
+    import ipywidgets as w
+
+    from hemaedu.controls import guard
+
+    with pytest.raises(TypeError, match=r"Checkbox: which traits may its front end change"):
+        guard(w.Checkbox())
+    box = guard(w.Checkbox(value=False), settable={"value": lambda v: isinstance(v, bool)})
+    box.set_state({"value": "yes", "description": "x"})
+    assert (box.value, box.description) == (False, "")
+    box.set_state({"value": True})
+    assert box.value is True
