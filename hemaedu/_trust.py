@@ -111,12 +111,8 @@ def page_settable(widget: w.Widget) -> Mapping[str, PageCheck]:
     which traits its front end sets with ``guard(widget, settable={...})``.
     """
     own = getattr(type(widget), "_page_settable", None)
-    if own is not None:
+    if own is not None:  # hemaedu's controls and figures: checked in their class
         return own
-    from hemaedu.figures._widget import FigureWidget  # plotly is heavy: only when asked
-
-    if isinstance(widget, FigureWidget):
-        return FIGURE_SETTABLE
     for cls, settable in _STOCK_SETTABLE:
         if isinstance(widget, cls):
             return settable
