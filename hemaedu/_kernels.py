@@ -11,9 +11,11 @@ has been busy with no message at all for ``busy_limit`` seconds is interrupted
 (``KeyboardInterrupt``: ipykernel drops the runaway update and keeps serving the
 page); if it is still busy at a later round, ``busy_grace`` seconds on, it is
 shut down. With the values of ``voila.json`` (``busy_limit`` 60 s, ``busy_grace``
-10 s, rounds every ``cull_interval`` 10 s) no kernel stays busy for more than
-about 80 s. A lesson's longest legitimate step, running its notebook's cells
-when the page opens, takes a few seconds and sends messages throughout.
+10 s, rounds every ``cull_interval`` 10 s) a runaway update is interrupted within
+70 s and no kernel stays busy for more than 90 s (limit + grace + two rounds).
+A lesson's longest legitimate step, running its notebook's cells when the page
+opens, takes a few seconds and sends messages throughout; one widget update
+takes well under a second.
 
 Used by Voila through ``voila.json``::
 

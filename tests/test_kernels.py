@@ -70,7 +70,7 @@ def test_voila_uses_the_bounded_manager_with_a_stated_budget():
     bounded = config["BoundedKernelManager"]
     assert culler["cull_idle_timeout"] > 0  # it starts the rounds the busy limit runs in
     assert culler["cull_connected"] is False  # a learner reading the page keeps the kernel
-    # The budget stated in hemaedu/_kernels.py: no kernel busy for more than about 80 s.
+    # The budget stated in hemaedu/_kernels.py: no kernel busy for more than 90 s.
     assert bounded["busy_limit"] + bounded["busy_grace"] + 2 * culler["cull_interval"] <= 90
 
 
