@@ -26,22 +26,29 @@ value, so a control can never hold a value outside its range or its options.
 >>> c.index
 1
 
-The JavaScript and CSS are plain strings in this module: they travel inside the
+The JavaScript and CSS are files in ``hemaedu/static/``: they travel inside the
 wheel and nothing is fetched from the network.
+
+Only values come from the page: a front end may propose a slider's ``value``
+or a choice's ``index``, never a range, a unit, labels or a description, and a
+value the kernel refuses or changes is sent back (see ``hemaedu._trust``).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 import anywidget
 import traitlets
 
-__all__ = ["Choice", "ControlValueError", "Slider", "format_number"]
+from hemaedu._trust import PageCheck, apply_page_state, guard, guard_tree, is_index, is_number
+
+__all__ = ["Choice", "ControlValueError", "Slider", "format_number", "guard", "guard_tree"]
 
 # The readout formats both sides understand: an optional "," for thousands
 # grouping, an optional ".N" precision and the type "f" (fixed) or "d" (integer).
@@ -101,260 +108,20 @@ def _finite(name: str, value: float) -> float:
     return value
 
 
-# Helpers both controls' ES modules start with (each module is loaded on its own).
-_SHARED_JS = r"""
-let counter = 0;
-function uid(prefix) {
-  counter += 1;
-  return `${prefix}-${Math.random().toString(36).slice(2, 8)}-${counter}`;
-}
-
-// Keys that move a range input or a radio group. JupyterLab handles its
-// keyboard shortcuts in the bubbling phase, so stopping them here keeps the
-// arrow keys on the control instead of moving the notebook's cell selection.
-const NAV_KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown",
-                          "Home", "End", "PageUp", "PageDown"]);
-"""
-
-_SLIDER_ESM = _SHARED_JS + r"""
-
-// Same subset of Python format specs as hemaedu.controls.format_number.
-function formatNumber(value, spec) {
-  const m = /^(,?)(?:\.(\d{1,2}))?([fd])$/.exec(spec) || ["", "", "1", "f"];
-  const digits = m[3] === "d" ? 0 : Number(m[2] ?? 6);
-  return Number(value).toLocaleString("en-US", {
-    signDisplay: "negative",  // no "-0.0" for a value that rounds to zero
-    useGrouping: m[1] === ",",
-    roundingMode: "halfExpand",  // the default, spelled out: Python copies it
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  });
-}
+# The views' JavaScript and CSS live in hemaedu/static/ (anywidget's layout),
+# shipped in the wheel and read once, here. Each widget's ES module is loaded on
+# its own from a string, so the helpers both need are put in front of each.
+_STATIC = Path(__file__).resolve().parent / "static"
 
 
-function render({ model, el }) {
-  const id = uid("hemaedu-slider");
-  el.classList.add("hemaedu-control", "hemaedu-slider");
-
-  const label = document.createElement("label");
-  label.className = "hemaedu-label";
-  label.htmlFor = id;
-
-  const input = document.createElement("input");
-  input.type = "range";
-  input.id = id;
-  input.className = "hemaedu-range";
-
-  // The readout repeats the slider's aria-valuetext for sighted users; it is
-  // not a live region, so screen readers announce the value once, not twice.
-  const output = document.createElement("output");
-  output.className = "hemaedu-readout";
-  output.setAttribute("for", id);
-  output.setAttribute("aria-live", "off");
-
-  const help = document.createElement("div");
-  help.className = "hemaedu-help";
-  help.id = `${id}-help`;
-
-  const row = document.createElement("div");
-  row.className = "hemaedu-row";
-  row.append(input, output);
-  el.append(label, row, help);
-
-  const text = (value) => {
-    const unit = model.get("unit");
-    const number = formatNumber(value, model.get("readout_format"));
-    return unit ? `${number} ${unit}` : number;
-  };
-  const showValue = (value) => {
-    const t = text(value);
-    output.textContent = t;
-    input.setAttribute("aria-valuetext", t);
-  };
-  const update = () => {
-    label.textContent = model.get("description");
-    // min, max and step before value, or the browser clamps to the old range.
-    input.min = String(model.get("min"));
-    input.max = String(model.get("max"));
-    input.step = String(model.get("step"));
-    input.value = String(model.get("value"));
-    input.disabled = model.get("disabled");
-    showValue(model.get("value"));
-    const h = model.get("help");
-    help.textContent = h;
-    help.hidden = !h;
-    if (h) input.setAttribute("aria-describedby", help.id);
-    else input.removeAttribute("aria-describedby");
-  };
-
-  const send = () => {
-    model.set("value", Number(input.value));
-    model.save_changes();
-  };
-  input.addEventListener("input", () => {
-    showValue(Number(input.value));
-    if (model.get("continuous_update")) send();
-  });
-  // A key press fires "input" and then "change" with the same value: send it once.
-  input.addEventListener("change", () => {
-    if (Number(input.value) !== model.get("value")) send();
-  });
-  input.addEventListener("keydown", (event) => {
-    if (NAV_KEYS.has(event.key)) event.stopPropagation();
-  });
-
-  update();
-  const names = ["value", "min", "max", "step", "description", "unit", "help",
-                 "readout_format", "disabled"];
-  for (const name of names) model.on(`change:${name}`, update);
-  return () => {
-    for (const name of names) model.off(`change:${name}`, update);
-  };
-}
-
-export default { render };
-"""
-
-_CHOICE_ESM = _SHARED_JS + r"""
+def _asset(name: str) -> str:
+    return (_STATIC / name).read_text(encoding="utf-8")
 
 
-function render({ model, el }) {
-  const id = uid("hemaedu-choice");
-  el.classList.add("hemaedu-control", "hemaedu-choice");
-
-  const fieldset = document.createElement("fieldset");
-  fieldset.className = "hemaedu-fieldset";
-  const legend = document.createElement("legend");
-  legend.className = "hemaedu-label";
-  const options = document.createElement("div");
-  options.className = "hemaedu-options";
-  const help = document.createElement("div");
-  help.className = "hemaedu-help";
-  help.id = `${id}-help`;
-  fieldset.append(legend, options, help);
-  el.append(fieldset);
-
-  let radios = [];
-  const build = () => {
-    options.replaceChildren();
-    radios = model.get("_labels").map((text, i) => {
-      const radio = document.createElement("input");
-      radio.type = "radio";
-      radio.name = id;
-      radio.id = `${id}-${i}`;
-      radio.value = String(i);
-      radio.addEventListener("change", () => {
-        if (radio.checked) {
-          model.set("index", i);
-          model.save_changes();
-        }
-      });
-      radio.addEventListener("keydown", (event) => {
-        if (NAV_KEYS.has(event.key)) event.stopPropagation();
-      });
-      const label = document.createElement("label");
-      label.className = "hemaedu-option";
-      label.htmlFor = radio.id;
-      label.append(radio, document.createTextNode(text));
-      options.append(label);
-      return radio;
-    });
-  };
-  const update = () => {
-    legend.textContent = model.get("description");
-    const index = model.get("index");
-    radios.forEach((radio, i) => {
-      radio.checked = i === index;
-      radio.disabled = model.get("disabled");
-    });
-    const h = model.get("help");
-    help.textContent = h;
-    help.hidden = !h;
-    if (h) fieldset.setAttribute("aria-describedby", help.id);
-    else fieldset.removeAttribute("aria-describedby");
-  };
-  const rebuild = () => { build(); update(); };
-
-  rebuild();
-  const names = ["index", "description", "help", "disabled"];
-  for (const name of names) model.on(`change:${name}`, update);
-  model.on("change:_labels", rebuild);
-  return () => {
-    for (const name of names) model.off(`change:${name}`, update);
-    model.off("change:_labels", rebuild);
-  };
-}
-
-export default { render };
-"""
-
-# Minimal, high-contrast styles. JupyterLab's theme variables are used when
-# present (light and dark themes), with readable fallbacks elsewhere (Voila's
-# default light theme defines them too).
-_CSS = r"""
-.hemaedu-control {
-  font-family: var(--jp-ui-font-family, system-ui, sans-serif);
-  font-size: var(--jp-ui-font-size1, 14px);
-  color: var(--jp-ui-font-color0, #111);
-  margin: 0.4em 0;
-  max-width: 40em;
-}
-.hemaedu-control .hemaedu-label {
-  display: block;
-  font-weight: 600;
-  margin-bottom: 0.2em;
-  padding: 0;
-}
-.hemaedu-control .hemaedu-row {
-  display: flex;
-  align-items: center;
-  gap: 0.75em;
-}
-.hemaedu-control .hemaedu-range {
-  flex: 1 1 16em;
-  max-width: 24em;
-  min-height: 1.5em;
-  margin: 0;
-  accent-color: var(--jp-brand-color0, #0b4f9c);
-}
-.hemaedu-control .hemaedu-readout {
-  min-width: 7em;
-  font-variant-numeric: tabular-nums;
-}
-.hemaedu-control .hemaedu-help {
-  font-size: 0.9em;
-  color: var(--jp-ui-font-color1, #333);
-  margin-top: 0.2em;
-}
-.hemaedu-control .hemaedu-fieldset {
-  border: 1px solid var(--jp-border-color1, #757575);
-  border-radius: 4px;
-  margin: 0;
-  padding: 0.3em 0.75em 0.5em;
-}
-.hemaedu-control .hemaedu-options {
-  display: flex;
-  flex-wrap: wrap;
-  gap: 0.25em 1.25em;
-}
-.hemaedu-control .hemaedu-option {
-  display: inline-flex;
-  align-items: center;
-  gap: 0.35em;
-  cursor: pointer;
-}
-.hemaedu-control .hemaedu-option input {
-  margin: 0;
-  accent-color: var(--jp-brand-color0, #0b4f9c);
-}
-.hemaedu-control input:focus-visible {
-  outline: 3px solid var(--jp-brand-color0, #0b4f9c);
-  outline-offset: 2px;
-}
-.hemaedu-control input:disabled + *, .hemaedu-control input:disabled {
-  cursor: not-allowed;
-}
-"""
+_SHARED_JS = _asset("controls-shared.js")
+_SLIDER_ESM = _SHARED_JS + "\n" + _asset("slider.js")
+_CHOICE_ESM = _SHARED_JS + "\n" + _asset("choice.js")
+_CSS = _asset("controls.css")
 
 
 class Slider(anywidget.AnyWidget):
@@ -382,6 +149,8 @@ class Slider(anywidget.AnyWidget):
 
     _esm = _SLIDER_ESM
     _css = _CSS
+    #: The only trait the page may change: range, unit, labels are the kernel's.
+    _page_settable: ClassVar[Mapping[str, PageCheck]] = {"value": is_number}
 
     value = traitlets.Float(0.0).tag(sync=True)
     min = traitlets.Float(0.0).tag(sync=True)
@@ -452,6 +221,16 @@ class Slider(anywidget.AnyWidget):
         snapped = round(lo + k * step, ndigits)
         # lo + k * step can overshoot hi by one ulp; the range always wins.
         return float(min(max(snapped, lo), hi))
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply an update from the page: only ``value`` is taken, the rest re-sent.
+
+        ipywidgets calls this with each state message from the front end. Other
+        traits are ignored and logged; a refused or adjusted value is answered
+        with the kernel's value, so the page shows only what the kernel holds.
+        """
+        apply_page_state(self, sync_data, settable=self._page_settable,
+                         set_state=super().set_state)
 
     @traitlets.validate("value")
     def _valid_value(self, proposal: traitlets.Bunch) -> float:
@@ -557,6 +336,17 @@ def _normalise_options(options: Iterable[Any]) -> tuple[list[str], list[Any]]:
     return labels, values
 
 
+class _AnyValue(traitlets.Any):
+    """Any value, with ``None`` checked by the validators like every other value.
+
+    ``traitlets.Any`` allows ``None`` (``allow_none=False`` does not turn that
+    off) and then skips the validators, so ``choice.value = None`` was stored
+    before an observer raised, leaving a choice whose value no option has.
+    """
+
+    allow_none = False
+
+
 class Choice(anywidget.AnyWidget):
     """A group of radio buttons in a ``<fieldset>`` whose ``<legend>`` is the description.
 
@@ -585,8 +375,10 @@ class Choice(anywidget.AnyWidget):
 
     _esm = _CHOICE_ESM
     _css = _CSS
+    #: The only trait the page may change: labels and description are the kernel's.
+    _page_settable: ClassVar[Mapping[str, PageCheck]] = {"index": is_index}
 
-    value = traitlets.Any()
+    value = _AnyValue()
     index = traitlets.Int(0).tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
     help = traitlets.Unicode("").tag(sync=True)
@@ -648,6 +440,16 @@ class Choice(anywidget.AnyWidget):
     def label(self) -> str:
         """The label of the selected option (``""`` when nothing is selected)."""
         return "" if self.index == -1 else self._labels[self.index]
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply an update from the page: only ``index`` is taken, the rest re-sent.
+
+        ipywidgets calls this with each state message from the front end. Other
+        traits are ignored and logged; a refused or adjusted value is answered
+        with the kernel's value, so the page shows only what the kernel holds.
+        """
+        apply_page_state(self, sync_data, settable=self._page_settable,
+                         set_state=super().set_state)
 
     @traitlets.validate("value")
     def _valid_value(self, proposal: traitlets.Bunch) -> Any:

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hemaedu.controls import _SLIDER_ESM, Choice, ControlValueError, Slider, format_number
@@ -335,3 +335,240 @@ def test_choice_allow_none_refuses_none_as_an_option_value():
     with pytest.raises(ValueError, match="cannot also offer None"):
         Choice(options=[("no answer", None), ("yes", 1)], value=None, allow_none=True,
                description="Q")
+
+
+# --------------------------------------------------------------------------- only values from the page
+#
+# ``set_state`` is what ipywidgets calls with a state message from the front end,
+# so calling it here is exactly what a crafted websocket message does (the real
+# protocol is driven in tests/browser/test_reliability_voila.py).
+
+SLIDER_KERNEL_TRAITS = {
+    "min": 0.0, "max": 1e300, "step": 1e-300, "unit": "g/L", "description": "Platelets",
+    "help": "Pick anything", "readout_format": ".9f", "disabled": True,
+    "continuous_update": False, "_esm": "export default {}", "_css": "* {display: none}",
+}
+
+
+def sent_updates(widget) -> list[dict]:
+    """Record the state of every ``update`` message the kernel sends to the page."""
+    sent: list[dict] = []
+
+    def send(msg, buffers=None):
+        if msg.get("method") == "update":
+            sent.append(msg["state"])
+
+    widget._send = send  # the one place ipywidgets sends from
+    return sent
+
+
+def test_page_cannot_widen_the_slider_range_then_push_a_huge_value():
+    # Issue 9: max=1e300 then value=1e300 from the page hung lesson 03's kernel.
+    s = hb_slider(value=12.5)
+    s.set_state({"max": 1e300})
+    s.set_state({"value": 1e300})
+    assert (s.min, s.max, s.value) == (3.0, 18.0, 18.0)
+
+
+@pytest.mark.parametrize("name", sorted(SLIDER_KERNEL_TRAITS))
+def test_page_cannot_change_what_the_kernel_sets_on_a_slider(name, caplog):
+    s = hb_slider(value=12.5, help="Normal range about 12 to 17 g/dL.")
+    before = s.get_state()
+    sent = sent_updates(s)
+    with caplog.at_level("WARNING"):
+        s.set_state({name: SLIDER_KERNEL_TRAITS[name]})
+    assert s.get_state() == before
+    # The page changed its copy: the kernel's value goes back at once.
+    assert sent == [{name: before[name]}]
+    assert f"may not change '{name}'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "proposed",
+    [None, math.nan, math.inf, -math.inf, "13", True, [13], {"v": 13}, "x" * 1_000_000, 10**400],
+    ids=["null", "nan", "inf", "-inf", "string", "bool", "list", "object", "huge-string", "huge-int"],
+)
+def test_a_refused_value_from_the_page_is_answered_with_the_kernel_value(proposed, caplog):
+    # Before: value=null raised inside ipywidgets and the page kept drawing "0.0 g/dL".
+    s = hb_slider(value=12.5)
+    seen = changes(s)
+    sent = sent_updates(s)
+    with caplog.at_level("WARNING"):
+        s.set_state({"value": proposed})  # never raises: a bad message is not an error of ours
+    assert s.value == 12.5 and seen == []
+    assert sent == [{"value": 12.5}]
+    assert "refused value=" in caplog.text
+    assert len(caplog.text) < 2_000  # a huge payload is not copied into the log
+
+
+def test_a_value_the_kernel_snaps_is_sent_back_even_when_it_did_not_change():
+    s = hb_slider(value=12.4)
+    sent = sent_updates(s)
+    s.set_state({"value": 12.41})  # snaps to 12.4, the value it already had
+    assert s.value == 12.4
+    assert sent == [{"value": 12.4}]
+
+
+def test_an_accepted_value_from_the_page_is_not_sent_back():
+    s = hb_slider(value=12.4)
+    seen = changes(s)
+    sent = sent_updates(s)
+    s.set_state({"value": 13.1})
+    assert (s.value, seen, sent) == (13.1, [13.1], [])
+
+
+def test_a_mixed_message_applies_the_value_and_refuses_the_rest():
+    s = hb_slider(value=12.4)
+    sent = sent_updates(s)
+    s.set_state({"value": 20.0, "max": 30.0, "unit": "g/L"})
+    assert (s.value, s.max, s.unit) == (18.0, 18.0, "g/dL")
+    assert sent == [{"value": 18.0, "max": 18.0, "unit": "g/dL"}]
+
+
+# Each example builds a widget: on a busy shared machine that can trip the
+# "input generation too slow" health check, which says nothing about the code.
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(
+    st.sampled_from(["value", "min", "max", "step", "unit", "description", "readout_format"]),
+    st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(), st.text(max_size=5)),
+))
+def test_no_page_message_breaks_a_slider(sync_data):
+    s = hb_slider(value=12.5)
+    s.set_state(sync_data)
+    assert (s.min, s.max, s.step, s.unit, s.description) == (3.0, 18.0, 0.1, "g/dL", "Hemoglobin")
+    assert 3.0 <= s.value <= 18.0 and math.isfinite(s.value)
+
+
+@pytest.mark.parametrize(
+    "sync_data",
+    [{"_labels": ["mmol/L", "g/L", "g/dL"]}, {"description": "Sex"}, {"help": "x"},
+     {"disabled": True}, {"value": "g/L"}],
+    ids=["labels", "description", "help", "disabled", "value-name"],
+)
+def test_page_cannot_change_what_the_kernel_sets_on_a_choice(sync_data):
+    c = unit_choice()
+    before = c.get_state()
+    sent = sent_updates(c)
+    c.set_state(sync_data)
+    assert (c.get_state(), c.value) == (before, "g/dL")
+    assert sent == [{k: before[k] for k in sync_data if k in before}] or sent == []
+
+
+@pytest.mark.parametrize("index", [None, True, "1", 1.0, 3, -1, -2, 10**30, [1]])
+def test_a_refused_index_from_the_page_is_answered_with_the_kernel_index(index):
+    c = unit_choice()
+    seen = changes(c)
+    sent = sent_updates(c)
+    c.set_state({"index": index})
+    assert (c.value, c.index, seen) == ("g/dL", 0, [])
+    assert sent == [{"index": 0}]
+
+
+def test_choice_value_none_is_refused_without_changing_state():
+    # Before: the ValueError came from an observer after None was stored, and the
+    # apps reading choice.value later failed.
+    c = unit_choice()
+    seen = changes(c)
+    with pytest.raises(ValueError, match=r"value None is not one of the options"):
+        c.value = None
+    assert (c.value, c.index, c.label, seen) == ("g/dL", 0, "g/dL", [])
+    c.value = "g/L"  # later updates work as before
+    assert (c.index, seen) == (1, ["g/L"])
+
+
+def test_control_modules_are_files_shipped_with_the_package():
+    from importlib.resources import files
+
+    static = files("hemaedu") / "static"
+    for name in ("controls-shared.js", "slider.js", "choice.js", "controls.css"):
+        assert (static / name).is_file(), name
+    assert (static / "slider.js").read_text(encoding="utf-8") in hb_slider().get_state()["_esm"]
+    assert "export default { render };" in unit_choice().get_state()["_esm"]
+    assert ".hemaedu-control" in unit_choice().get_state()["_css"]
+
+
+def test_a_bool_from_the_page_is_not_the_number_one():
+    # True == 1 in Python, but the page would keep `true` as the slider's value.
+    s = Slider(value=1, min=1, max=30, step=1, description="Period", unit="years", readout_format="d")
+    sent = sent_updates(s)
+    s.set_state({"value": True})
+    assert sent == [{"value": 1.0}]
+    s.set_state({"value": 1})  # the page's JSON number 1 for the kernel's 1.0: nothing to correct
+    assert sent == [{"value": 1.0}]
+
+
+# --------------------------------------------------------------------------- stock widgets, guarded
+
+def test_guard_keeps_the_kernels_labels_range_and_texts_on_stock_widgets():
+    import ipywidgets as w
+
+    from hemaedu.controls import guard_tree
+
+    sex = w.Dropdown(options=[("Female", "female"), ("Male", "male")], value="female",
+                     description="Sex")
+    population = w.BoundedIntText(value=1000, min=1, max=2_000_000_000, description="Population")
+    summary = w.HTML("<p>Female: Hb below 12 g/dL is anemia.</p>")
+    button = w.Button(description="Severe")
+    app = guard_tree(w.VBox([w.HBox([sex, population, button]), summary]))
+    sex.set_state({"_options_labels": ["Male", "Female"], "description": "Gender"})
+    sex.set_state({"index": 1})  # a person's pick: taken
+    population.set_state({"max": 10**300})
+    population.set_state({"value": 10**300})
+    population.set_state({"value": math.nan})
+    summary.set_state({"value": "<p>Hb 500 g/dL</p>"})
+    button.set_state({"description": "Mild", "disabled": True})
+    app.set_state({"children": []})
+    app.layout.set_state({"display": "none"})
+    assert (sex.label, sex.value, sex.description) == ("Male", "male", "Sex")
+    assert (population.max, population.value) == (2_000_000_000, 2_000_000_000)
+    assert summary.value == "<p>Female: Hb below 12 g/dL is anemia.</p>"
+    assert (button.description, button.disabled) == ("Severe", False)
+    assert len(app.children) == 2 and app.layout.display is None
+
+
+def test_guard_lets_a_figure_take_only_plotly_front_end_messages():
+    from hemaedu.controls import guard
+    from hemaedu.figures._widget import FigureWidget
+
+    fig = guard(FigureWidget(data=[{"type": "bar", "y": [1, 2, 3], "name": "counts"}]))
+    sent = sent_updates(fig)
+    fig.set_state({"_widget_data": [{"type": "bar", "y": [9, 9, 9]}], "_config": {}})
+    assert list(fig.data[0].y) == [1, 2, 3] and fig._config["responsive"] is True
+    assert {"_widget_data", "_config"} <= set(sent[0])
+    fig.set_state({"_js2py_relayout": {"relayout_data": {"xaxis.range": [0, 1]}, "source_view_id": "v"}})
+    assert tuple(fig.layout.xaxis.range) == (0, 1)  # a zoom on the page reaches Python
+
+
+def test_guard_asks_for_the_traits_of_a_widget_it_does_not_know():
+    import ipywidgets as w
+
+    from hemaedu.controls import guard
+
+    with pytest.raises(TypeError, match=r"Checkbox: which traits may its front end change"):
+        guard(w.Checkbox())
+    box = guard(w.Checkbox(value=False), settable={"value": lambda v: isinstance(v, bool)})
+    box.set_state({"value": "yes", "description": "x"})
+    assert (box.value, box.description) == (False, "")
+    box.set_state({"value": True})
+    assert box.value is True
+
+
+def test_every_lesson_app_can_be_guarded_in_one_call():
+    # What LessonApp.container will do with guard_tree: every widget kind the
+    # lessons show is known (a new kind fails here, not in a classroom).
+    import importlib
+
+    from hemaedu._trust import _parts
+    from hemaedu.controls import guard_tree
+    from hemaedu.widgets import LESSON_APPS
+
+    for spec in LESSON_APPS.values():
+        module, function = spec["app"].split(":")
+        app = getattr(importlib.import_module(module), function)()
+        root = guard_tree(app.container)
+        todo, kinds = [root], set()
+        while todo:
+            widget = todo.pop()
+            kinds.add(type(widget).__name__)
+            todo.extend(_parts(widget))
+        assert {"Slider", "Choice"} & kinds or "FigureWidget" in kinds

@@ -93,6 +93,10 @@ def test_installed_wheel_carries_the_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.name for p in (ROOT / "data").iterdir() if p.suffix in {".csv", ".json"}}
     assert {f"hemaedu/data/{name}" for name in shipped} <= names
+    # The controls' JavaScript and CSS (anywidget reads them at import; JupyterLite too).
+    static = {p.name for p in (ROOT / "hemaedu" / "static").iterdir() if p.suffix in {".js", ".css"}}
+    assert {"slider.js", "choice.js", "controls-shared.js", "controls.css"} <= static
+    assert {f"hemaedu/static/{name}" for name in static} <= names
 
     # A fresh environment with only the wheel; the test environment's site-packages
     # is appended (after the wheel's) just to provide pandas.
@@ -111,7 +115,9 @@ def test_installed_wheel_carries_the_data(tmp_path):
     elsewhere.mkdir()
     code = (
         "import hemaedu, sys; df = hemaedu.load('incidence'); "
-        "assert len(df) >= 12; print(hemaedu.__file__); print(hemaedu.data.data_path('incidence.csv'))"
+        "assert len(df) >= 12; print(hemaedu.__file__); print(hemaedu.data.data_path('incidence.csv')); "
+        "from hemaedu.controls import Slider; "
+        "assert 'type = \"range\"' in Slider(value=1, min=0, max=2, step=1, description='x')._esm"
     )
     out = subprocess.run([python, "-c", code], check=True, cwd=elsewhere, capture_output=True, text=True)
     module_file, data_file = out.stdout.split()

@@ -36,15 +36,18 @@ bundle's default export is a factory), so figures stay independent.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anywidget
 import plotly
 import plotly.graph_objects as go
 import plotly.serializers as _serializers
 import traitlets
+
+from hemaedu._trust import FIGURE_SETTABLE, PageCheck, apply_page_state
 
 # Importing this module runs hemaedu/figures/__init__.py first (the parent package), which hides
 # an unloaded numpy from plotly before plotly.serializers above looks for it.
@@ -135,6 +138,11 @@ class _BundleCarrier(anywidget.AnyWidget):
 
     _esm = "export default {};"
     source = traitlets.Unicode().tag(sync=True)
+    _page_settable: ClassVar[Mapping[str, PageCheck]] = {}  # the page never changes it
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Refuse every change from the page (see hemaedu._trust)."""
+        apply_page_state(self, sync_data, settable=self._page_settable, set_state=super().set_state)
 
 
 _carrier_widget: _BundleCarrier | None = None
@@ -161,6 +169,13 @@ class FigureWidget(go.FigureWidget):
     _esm = _LOADER
     _hemaedu_bundle_ref = traitlets.Unicode().tag(sync=True)
     _hemaedu_bundle_key = traitlets.Unicode().tag(sync=True)
+    #: What plotly's front end sends (zoom, legend clicks, redraw deltas); data,
+    #: layout and config are the kernel's (see hemaedu._trust).
+    _page_settable: ClassVar[Mapping[str, PageCheck]] = FIGURE_SETTABLE
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply an update from the page: only plotly's ``_js2py_*`` messages are taken."""
+        apply_page_state(self, sync_data, settable=self._page_settable, set_state=super().set_state)
 
     # Defaults, not assignments in __init__: the widget opens its comm inside
     # the parent constructor, and JupyterLab builds the model from that first
