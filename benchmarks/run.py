@@ -404,6 +404,7 @@ class ClassroomPlan:
     budget_s: float
     warm_joins: int
     pool_size: int | None  # None: deploy/classroom/voila.json's own
+    floor: bool = True  # the floor comparison and the warm start
 
 
 def _pcts(values: list[float]) -> tuple[float | None, float | None, float | None]:
@@ -474,54 +475,62 @@ def capacity_estimate(results: list[Any]) -> dict[str, Any]:
             "join_cpu_seconds_per_student": statistics.median(join_cpu) if join_cpu else None}
 
 
+def _floor_and_warm_rows(plan: ClassroomPlan, classroom: Any, root: Path, lessons: list[Any],
+                         target: Any) -> list[Row]:
+    """Each lesson's latency against the baseline app, one student at a time; the warm start."""
+    rows: list[Row] = []
+    floor: dict[str, Any] = {}
+    with classroom.voila(root, name="voila-floor") as server:
+        for t in [classroom.baseline_target(), *lessons[:plan.floor_lessons]]:
+            floor[t.name] = classroom.run(classroom.single_student(server.base_url, t, plan.floor_presses))
+    base = floor[classroom.BASELINE]
+    base_median = statistics.median(base.steady_ms) if base.steady_ms else None
+    for name, result in floor.items():
+        median, p95 = summarize(result.steady_ms) if result.steady_ms else (None, None)
+        ratio = median / base_median if median and base_median else None
+        is_base = name == classroom.BASELINE
+        rows.append(Row("key press -> figure update (protocol, 1 student)", name, median, p95, "ms",
+                        "floor" if is_base else "<= 1.2x baseline",
+                        None if is_base else (ratio is not None and ratio <= 1.2),
+                        note=("the floor: one slider, one FigureWidget bar" if is_base else
+                              f"{ratio:.2f}x baseline" if ratio else "not measured")
+                        + (f"; {len(result.errors)} errors" if result.errors else ""),
+                        extra={"ratio": ratio, "join_seconds": result.join_seconds, "errors": result.errors}))
+
+    # Warm start: deploy/classroom/voila.json's preheated pool.
+    try:
+        with classroom.voila(root, classroom_config=True, pool_size=plan.pool_size,
+                             name="voila-preheated") as server:
+            fill_s = classroom.pool_filled(server)
+            warm = []
+            for _ in range(plan.warm_joins):
+                result = classroom.run(classroom.single_student(server.base_url, target, 1))
+                warm.extend(result.join_seconds)
+                time.sleep(0.5)
+        median, p95 = summarize(warm)
+        pool = plan.pool_size or classroom.classroom_pool_size()
+        rows.append(Row("time to interactive, warm pool (protocol)", target.name, median, p95, "s",
+                        "< 3 s", p95 < 3, note=f"pool of {pool} filled in {fill_s:.0f} s",
+                        extra={"join_seconds": warm, "pool_size": pool, "fill_seconds": fill_s}))
+    except Exception as error:  # noqa: BLE001 - reported in the table
+        rows.append(_failed("time to interactive, warm pool (protocol)", target.name, "s", "< 3 s", error))
+    return rows
+
+
 def bench_classroom(plan: ClassroomPlan) -> list[Row]:
     import classroom
 
     rows: list[Row] = []
-    started = time.perf_counter()
     lessons = classroom.lesson_targets()
     target = lessons[0]
     results: list[Any] = []
     with classroom.served_notebooks() as root:
         # Latency against the floor: each lesson's main app and the baseline app,
         # one student at a time, on one server, in this run.
-        floor: dict[str, Any] = {}
-        with classroom.voila(root, name="voila-floor") as server:
-            for t in [classroom.baseline_target(), *lessons[:plan.floor_lessons]]:
-                floor[t.name] = classroom.run(classroom.single_student(server.base_url, t, plan.floor_presses))
-        base = floor[classroom.BASELINE]
-        base_median = statistics.median(base.steady_ms) if base.steady_ms else None
-        for name, result in floor.items():
-            median, p95 = summarize(result.steady_ms) if result.steady_ms else (None, None)
-            ratio = median / base_median if median and base_median else None
-            is_base = name == classroom.BASELINE
-            rows.append(Row("key press -> figure update (protocol, 1 student)", name, median, p95, "ms",
-                            "floor" if is_base else "<= 1.2x baseline",
-                            None if is_base else (ratio is not None and ratio <= 1.2),
-                            note=("the floor: one slider, one FigureWidget bar" if is_base else
-                                  f"{ratio:.2f}x baseline" if ratio else "not measured")
-                            + (f"; {len(result.errors)} errors" if result.errors else ""),
-                            extra={"ratio": ratio, "join_seconds": result.join_seconds, "errors": result.errors}))
-
-        # Warm start: deploy/classroom/voila.json's preheated pool.
-        try:
-            with classroom.voila(root, classroom_config=True, pool_size=plan.pool_size,
-                                 name="voila-preheated") as server:
-                fill_s = classroom.pool_filled(server)
-                warm = []
-                for _ in range(plan.warm_joins):
-                    result = classroom.run(classroom.single_student(server.base_url, target, 1))
-                    warm.extend(result.join_seconds)
-                    time.sleep(0.5)
-            median, p95 = summarize(warm)
-            pool = plan.pool_size or classroom.classroom_pool_size()
-            rows.append(Row("time to interactive, warm pool (protocol)", target.name, median, p95, "s",
-                            "< 3 s", p95 < 3, note=f"pool of {pool} filled in {fill_s:.0f} s",
-                            extra={"join_seconds": warm, "pool_size": pool, "fill_seconds": fill_s}))
-        except Exception as error:  # noqa: BLE001 - reported in the table
-            rows.append(_failed("time to interactive, warm pool (protocol)", target.name, "s", "< 3 s", error))
-
+        if plan.floor:
+            rows.extend(_floor_and_warm_rows(plan, classroom, root, lessons, target))
         # The class: fresh server per size (Voila 0.5 cannot free a closed page's kernel).
+        started = time.perf_counter()
         previous: Any = None
         for size in plan.sizes:
             elapsed = time.perf_counter() - started
@@ -623,7 +632,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="only the protocol-level class rows (with --tiny: a smoke run of them)")
     parser.add_argument("--no-classroom", action="store_true", help="skip the protocol-level class rows")
     parser.add_argument("--classroom-minutes", type=float, default=15,
-                        help="time budget for the class sizes (default 15)")
+                        help="time budget for the class sizes, after the floor and warm-start rows (default 15)")
+    parser.add_argument("--class-sizes", type=lambda text: [int(n) for n in text.split(",")],
+                        default=[10, 25, 50, 100, 150, 200],
+                        help="class sizes to try, in order, until one breaks or the budget ends")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor comparison and the warm start (class sizes only)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     args = parser.parse_args(argv)
 
@@ -648,9 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.classroom_only or not (args.tiny or args.no_classroom):
         plan = (ClassroomPlan(sizes=[2], arrival_s=1, pressing_s=3, bursts=1, floor_presses=3, floor_lessons=1, budget_s=120,
                               warm_joins=1, pool_size=1) if args.tiny else
-                ClassroomPlan(sizes=[10, 25, 50, 100, 150, 200], arrival_s=60, pressing_s=20, bursts=3,
+                ClassroomPlan(sizes=args.class_sizes, arrival_s=60, pressing_s=20, bursts=3,
                               floor_presses=30, floor_lessons=99, budget_s=args.classroom_minutes * 60, warm_joins=5,
-                              pool_size=None))
+                              pool_size=None, floor=not args.no_floor))
         steps.append(("classroom", lambda: bench_classroom(plan)))
     for name, step in steps:
         print(f"... {name}", file=sys.stderr, flush=True)

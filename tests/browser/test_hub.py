@@ -8,9 +8,10 @@ a local process spawner (every student runs as the current user), the shared
 password login, a throw-away database, and a read-only service token the test
 uses to ask the hub what it is running.
 
-Three students log in at the same moment. Each lands on the course's default
-page, opens lesson 01 in Voila through the hub, moves its main slider with the
-keyboard and sees the plotted data change. A student cannot open another
+Three students log in at the same moment, through a link to lesson 01 in
+Voila; each gets their own server, moves the lesson's main slider with the
+keyboard and sees the plotted data change. Without a link a student's server
+opens on the course's default page. A student cannot open another
 student's server (the hub answers 403). The idle culler runs as a hub service
 with the timeout from the settings, and every student's server was started
 with the memory and CPU limits from the settings.
@@ -27,7 +28,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from urllib.request import Request, urlopen
 
 import psutil
@@ -176,21 +177,24 @@ def test_a_class_on_jupyterhub(tmp_path: Path, chromium: Any) -> None:
                 _offline(context)
                 pages[name] = context.new_page()
                 pages[name].on("pageerror", lambda exc, name=name: page_errors.append(f"{name}: {exc}"))
-                pages[name].goto(hub + "hub/login", wait_until="domcontentloaded")
+                # Straight to the lesson after login (what a teacher's link does):
+                # the hub spawns the student's server, then sends them on.
+                lesson_path = f"/voila/render/notebooks/{LESSON}.ipynb"
+                pages[name].goto(hub + "hub/login?next=" + quote("/hub/user-redirect" + lesson_path),
+                                 wait_until="domcontentloaded")
                 pages[name].fill("#username_input", name)
                 pages[name].fill("#password_input", PASSWORD)
             # Everyone presses "Sign in" at the same moment: three spawns at once.
             for page in pages.values():
                 page.click("#login_submit", no_wait_after=True)
-
-            # Each lands on the course's default page, in their own server.
-            landing = hemaedu_hub.default_url(SETTINGS)
             for name, page in pages.items():
-                page.wait_for_url(f"**/user/{name}{landing}*", wait_until="commit", timeout=WAIT_MS)
+                page.wait_for_url(f"**/user/{name}{lesson_path}*", wait_until="commit", timeout=WAIT_MS)
 
-            for page in pages.values():
-                page.goto(page.url.split("/voila/")[0] + f"/voila/render/notebooks/{LESSON}.ipynb",
-                          wait_until="commit")
+            # Without a link, a student lands on the course's default page.
+            landing = contexts["ada"].request.get(hub + "user/ada/", max_redirects=0)
+            assert landing.status == 302
+            assert urlsplit(landing.headers["location"]).path == "/user/ada" + hemaedu_hub.default_url(SETTINGS)
+
             for name, page in pages.items():
                 assert f"/user/{name}/voila/render/notebooks/{LESSON}.ipynb" in page.url
                 wait_for_voila(page, timeout=WAIT_MS)
