@@ -31,6 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 @dataclass
@@ -384,6 +385,199 @@ def bench_browser(lessons: dict[str, Any], presses: int, capacity_levels: list[i
 
 
 # ---------------------------------------------------------------------------
+# 6. A class on one server: protocol-level students (benchmarks/classroom.py)
+# ---------------------------------------------------------------------------
+
+MACHINE_CORES, MACHINE_MEMORY_GIB = 2, 24  # the machine a school would rent, as this one
+RESERVED_GIB = 2.0  # operating system, the hub or Voila server, headroom
+CPU_UTILISATION = 0.7  # keep the cores at most 70 % busy: queues (and latency) grow fast beyond
+
+
+@dataclass
+class ClassroomPlan:
+    sizes: list[int]
+    arrival_s: float
+    pressing_s: float
+    bursts: int
+    floor_presses: int
+    floor_lessons: int  # how many lessons to compare with the baseline (all: a large number)
+    budget_s: float
+    warm_joins: int
+    pool_size: int | None  # None: deploy/classroom/voila.json's own
+    floor: bool = True  # the floor comparison and the warm start
+
+
+def _pcts(values: list[float]) -> tuple[float | None, float | None, float | None]:
+    if not values:
+        return None, None, None
+    return statistics.median(values), percentile(values, 0.95), percentile(values, 0.99)
+
+
+def _class_row(result: Any) -> Row:
+    presses = result.steady_ms + result.burst_ms
+    p50, p95, p99 = _pcts(presses)
+    burst_p95 = _pcts(result.burst_ms)[1]
+    join50, join95, _ = _pcts(result.join_seconds)
+    kernel = statistics.median(result.kernel_rss_mib) if result.kernel_rss_mib else float("nan")
+    ok = p95 is not None and p95 < 100 and not result.errors and result.joined == result.size
+    note = (f"p99 {p99 or float('nan'):.0f} ms, burst p95 {burst_p95 or float('nan'):.0f} ms; "
+            f"join {join50 or float('nan'):.1f}/{join95 or float('nan'):.1f} s (p50/p95); "
+            f"{kernel:.0f} MiB/kernel; {result.cpu_ms_per_press:.1f} CPU-ms/press; "
+            f"{len(result.errors)} errors, {result.joined}/{result.size} joined")
+    return Row(f"classroom: {result.size} students (protocol)", result.lesson, p50, p95, "ms",
+               "p95 < 100 ms", ok, note=note,
+               extra={"p99": p99, "burst_p95": burst_p95, "join_seconds": result.join_seconds,
+                      "kernel_rss_mib": result.kernel_rss_mib, "server_rss_mib": result.server_rss_mib,
+                      "server_cores": result.server_cores, "idle_cores": result.idle_cores,
+                      "cpu_ms_per_press": result.cpu_ms_per_press, "join_cpu_seconds": result.join_cpu_seconds,
+                      "machine_cpu_percent": result.machine_cpu_percent, "errors": result.errors[:20],
+                      "presses": len(presses), "seconds": result.seconds})
+
+
+def capacity_estimate(results: list[Any]) -> dict[str, Any]:
+    """The largest class one 2-core, 24 GiB machine serves at p95 < 100 ms, and what limits it.
+
+    Measured: the largest class size whose p95 stayed under 100 ms with no errors.
+    Memory: how many kernels fit in 24 GiB (less 2 GiB reserved) at the measured
+    resident size. CPU: how many students keep 2 cores under 70 % busy at the
+    measured CPU per pressing student. If every measured size passed, the answer
+    is the smaller of the two bounds (an extrapolation, flagged as such).
+    """
+    passed = [r for r in results if r.joined == r.size and not r.errors
+              and (p := _pcts(r.steady_ms + r.burst_ms)[1]) is not None and p < 100]
+    largest_measured = max((r.size for r in passed), default=0)
+    failed_sizes = sorted(r.size for r in results if r not in passed)
+    kernels = [m for r in results for m in r.kernel_rss_mib]
+    kernel_mib = statistics.median(kernels) if kernels else float("nan")
+    memory_bound = int((MACHINE_MEMORY_GIB - RESERVED_GIB) * 1024 // kernel_mib) if kernels else 0
+    busiest = max(results, key=lambda r: r.size) if results else None
+    per_student_cores = busiest.server_cores / busiest.joined if busiest and busiest.joined else float("nan")
+    cpu_bound = int(MACHINE_CORES * CPU_UTILISATION / per_student_cores) if per_student_cores > 0 else 0
+    # "Everyone answers now": N presses arrive together and share the cores, so the
+    # last waits about N x (CPU per press) / cores on top of one press's latency.
+    cpu_ms_per_press = statistics.median([r.cpu_ms_per_press for r in results if r.joined])
+    alone_ms = min((_pcts(r.steady_ms)[0] or float("inf")) for r in results)
+    burst_bound = (int(MACHINE_CORES * (100 - alone_ms) / cpu_ms_per_press)
+                   if cpu_ms_per_press > 0 and alone_ms < 100 else 0)
+    cpu_bound = min(cpu_bound, burst_bound)
+    join_cpu = [r.join_cpu_seconds / r.joined for r in results if r.joined]
+    if failed_sizes and failed_sizes[0] > largest_measured:
+        largest, limit = largest_measured, "CPU (measured: p95 crossed 100 ms)"
+        extrapolated = False
+    else:
+        largest = min(memory_bound, cpu_bound) if kernels else largest_measured
+        limit = "memory" if memory_bound <= cpu_bound else "CPU"
+        extrapolated = largest > largest_measured
+    return {"largest_class": largest, "limited_by": limit, "extrapolated": extrapolated,
+            "largest_measured_passing": largest_measured, "memory_bound": memory_bound,
+            "cpu_bound": cpu_bound, "burst_bound": burst_bound, "cpu_ms_per_press": cpu_ms_per_press,
+            "kernel_mib": kernel_mib, "cores_per_pressing_student": per_student_cores,
+            "join_cpu_seconds_per_student": statistics.median(join_cpu) if join_cpu else None}
+
+
+def _floor_and_warm_rows(plan: ClassroomPlan, classroom: Any, root: Path, lessons: list[Any],
+                         target: Any) -> list[Row]:
+    """Each lesson's latency against the baseline app, one student at a time; the warm start."""
+    rows: list[Row] = []
+    floor: dict[str, Any] = {}
+    with classroom.voila(root, name="voila-floor") as server:
+        for t in [classroom.baseline_target(), *lessons[:plan.floor_lessons]]:
+            floor[t.name] = classroom.run(classroom.single_student(server.base_url, t, plan.floor_presses))
+    base = floor[classroom.BASELINE]
+    base_median = statistics.median(base.steady_ms) if base.steady_ms else None
+    for name, result in floor.items():
+        median, p95 = summarize(result.steady_ms) if result.steady_ms else (None, None)
+        ratio = median / base_median if median and base_median else None
+        is_base = name == classroom.BASELINE
+        rows.append(Row("key press -> figure update (protocol, 1 student)", name, median, p95, "ms",
+                        "floor" if is_base else "<= 1.2x baseline",
+                        None if is_base else (ratio is not None and ratio <= 1.2),
+                        note=("the floor: one slider, one FigureWidget bar" if is_base else
+                              f"{ratio:.2f}x baseline" if ratio else "not measured")
+                        + (f"; {len(result.errors)} errors" if result.errors else ""),
+                        extra={"ratio": ratio, "join_seconds": result.join_seconds, "errors": result.errors}))
+
+    # Warm start: deploy/classroom/voila.json's preheated pool.
+    try:
+        with classroom.voila(root, classroom_config=True, pool_size=plan.pool_size,
+                             name="voila-preheated") as server:
+            fill_s = classroom.pool_filled(server)
+            warm = []
+            for _ in range(plan.warm_joins):
+                result = classroom.run(classroom.single_student(server.base_url, target, 1))
+                warm.extend(result.join_seconds)
+                time.sleep(0.5)
+        median, p95 = summarize(warm)
+        pool = plan.pool_size or classroom.classroom_pool_size()
+        rows.append(Row("time to interactive, warm pool (protocol)", target.name, median, p95, "s",
+                        "< 3 s", p95 < 3, note=f"pool of {pool} filled in {fill_s:.0f} s",
+                        extra={"join_seconds": warm, "pool_size": pool, "fill_seconds": fill_s}))
+    except Exception as error:  # noqa: BLE001 - reported in the table
+        rows.append(_failed("time to interactive, warm pool (protocol)", target.name, "s", "< 3 s", error))
+    return rows
+
+
+def bench_classroom(plan: ClassroomPlan) -> list[Row]:
+    import classroom
+
+    rows: list[Row] = []
+    lessons = classroom.lesson_targets()
+    target = lessons[0]
+    results: list[Any] = []
+    with classroom.served_notebooks() as root:
+        # Latency against the floor: each lesson's main app and the baseline app,
+        # one student at a time, on one server, in this run.
+        if plan.floor:
+            rows.extend(_floor_and_warm_rows(plan, classroom, root, lessons, target))
+        # The class: fresh server per size (Voila 0.5 cannot free a closed page's kernel).
+        started = time.perf_counter()
+        previous: Any = None
+        for size in plan.sizes:
+            elapsed = time.perf_counter() - started
+            if previous is not None:
+                expected = previous.seconds * size / previous.size
+                if elapsed + expected > plan.budget_s:
+                    rows.append(Row(f"classroom: {size} students (protocol)", target.name, None, None, "ms",
+                                    "p95 < 100 ms", None,
+                                    note=f"not run: time budget ({plan.budget_s / 60:.0f} min) would be exceeded"))
+                    break
+                import psutil
+
+                kernel = statistics.median(previous.kernel_rss_mib) if previous.kernel_rss_mib else 200.0
+                need_gib = size * kernel / 1024 + 3
+                if psutil.virtual_memory().available / 2**30 < need_gib:
+                    rows.append(Row(f"classroom: {size} students (protocol)", target.name, None, None, "ms",
+                                    "p95 < 100 ms", None,
+                                    note=f"not run: this shared machine has under {need_gib:.0f} GiB free"))
+                    break
+            print(f"... classroom of {size}", file=sys.stderr, flush=True)
+            with classroom.voila(root, name=f"voila-class-{size}") as server:
+                result = classroom.run(classroom.run_class(
+                    server.base_url, server.pid, target, size, arrival_s=plan.arrival_s,
+                    pressing_s=plan.pressing_s, bursts=plan.bursts))
+            results.append(result)
+            rows.append(_class_row(result))
+            previous = result
+            p95 = _pcts(result.steady_ms + result.burst_ms)[1]
+            if result.joined < size * 0.95 or p95 is None or p95 > 1000:
+                break  # broken: a larger class will not do better
+
+    if results:
+        estimate = capacity_estimate(results)
+        join_cpu = estimate["join_cpu_seconds_per_student"] or float("nan")
+        rows.append(Row(f"largest class at p95 < 100 ms ({MACHINE_CORES} cores, {MACHINE_MEMORY_GIB} GiB)",
+                        target.name, estimate["largest_class"], None, "students", ">= 30", estimate["largest_class"] >= 30,
+                        note=(f"limited by {estimate['limited_by']}"
+                              + (" (extrapolated beyond the largest class measured, "
+                                 f"{estimate['largest_measured_passing']})" if estimate["extrapolated"] else "")
+                              + f"; memory allows {estimate['memory_bound']} at {estimate['kernel_mib']:.0f} MiB/kernel,"
+                              f" CPU {estimate['cpu_bound']} ({estimate['cpu_ms_per_press']:.1f} CPU-ms per press,"
+                              f" all pressing at once); a join costs {join_cpu:.1f} CPU-s"),
+                        extra=estimate))
+    return rows
+
+
+# ---------------------------------------------------------------------------
 # 4. Footprint
 # ---------------------------------------------------------------------------
 
@@ -434,6 +628,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="hemaedu performance benchmark")
     parser.add_argument("--tiny", action="store_true", help="a quick smoke run (few repeats, no browser)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Voila/Chromium measurements")
+    parser.add_argument("--classroom-only", action="store_true",
+                        help="only the protocol-level class rows (with --tiny: a smoke run of them)")
+    parser.add_argument("--no-classroom", action="store_true", help="skip the protocol-level class rows")
+    parser.add_argument("--classroom-minutes", type=float, default=15,
+                        help="time budget for the class sizes, after the floor and warm-start rows (default 15)")
+    parser.add_argument("--class-sizes", type=lambda text: [int(n) for n in text.split(",")],
+                        default=[10, 25, 50, 100, 150, 200],
+                        help="class sizes to try, in order, until one breaks or the budget ends")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor comparison and the warm start (class sizes only)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     args = parser.parse_args(argv)
 
@@ -453,6 +657,15 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(("browser", lambda: bench_browser(lessons, presses=40, capacity_levels=[1, 5, 10, 20])))
         else:
             print("Chromium not found: browser measurements skipped (apt-get install chromium)")
+    if args.classroom_only:
+        steps = []
+    if args.classroom_only or not (args.tiny or args.no_classroom):
+        plan = (ClassroomPlan(sizes=[2], arrival_s=1, pressing_s=3, bursts=1, floor_presses=3, floor_lessons=1, budget_s=120,
+                              warm_joins=1, pool_size=1) if args.tiny else
+                ClassroomPlan(sizes=args.class_sizes, arrival_s=60, pressing_s=20, bursts=3,
+                              floor_presses=30, floor_lessons=99, budget_s=args.classroom_minutes * 60, warm_joins=5,
+                              pool_size=None, floor=not args.no_floor))
+        steps.append(("classroom", lambda: bench_classroom(plan)))
     for name, step in steps:
         print(f"... {name}", file=sys.stderr, flush=True)
         rows.extend(step())
@@ -462,6 +675,7 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps({
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "tiny": args.tiny,
+        "load_average_1min_at_end": os.getloadavg()[0],
         "rows": [asdict(r) for r in rows],
     }, indent=2))
     print(f"\nwritten to {args.json}")
