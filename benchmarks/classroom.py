@@ -20,7 +20,7 @@ Run through ``benchmarks/run.py`` (its capacity, floor and warm-start rows);
 ``python benchmarks/classroom.py --help`` runs one piece on its own.
 
 Lessons are reached through :func:`lesson_targets`, the only place that knows
-how the lesson list is declared (today ``hemaedu.widgets.LESSON_APPS``).
+how the lesson list is declared (``hemaedu.lessons.LESSONS``, from registry.toml).
 """
 
 from __future__ import annotations
@@ -70,16 +70,9 @@ class Target:
 
 def lesson_targets() -> list[Target]:
     """Every lesson's main app. The one adapter to repoint when the lesson registry changes."""
-    import importlib
+    from hemaedu.lessons import LESSONS
 
-    from hemaedu.widgets import LESSON_APPS
-
-    targets = []
-    for lesson, spec in LESSON_APPS.items():
-        module, _, builder = spec["app"].partition(":")
-        app = getattr(importlib.import_module(module), builder)()
-        targets.append(Target(lesson, app.main_slider.description))
-    return targets
+    return [Target(lesson.name, lesson.app().main.description) for lesson in LESSONS]
 
 
 def baseline_target() -> Target:

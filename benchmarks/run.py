@@ -133,7 +133,7 @@ def naive_update(app: Any, value: float) -> None:
     """
     import plotly.express as px
 
-    app.main_slider.value = value  # compute, as interact would call the function
+    app.main.value = value  # compute, as interact would call the function
     trace = app.figure.data[0]
     x = list(trace.x) if trace.x is not None else list(range(len(trace.y or [])))
     y = list(trace.y) if trace.y is not None else [0] * len(x)
@@ -148,7 +148,7 @@ def bench_python_updates(lessons: dict[str, Any], repeats: int) -> list[Row]:
     for lesson, spec in lessons.items():
         with serializing_comms() as comms:
             app = _load_app(spec["app"])
-        slider = app.main_slider
+        slider = app.main
         values = _slider_values(slider, repeats)
         fast, sent = [], []
         for value in values:
@@ -366,7 +366,7 @@ def bench_browser(lessons: dict[str, Any], presses: int, capacity_levels: list[i
     rows: list[Row] = []
     with servers.voila_server() as voila, servers.chromium() as browser:
         # The accessible name of each app's main slider, the control the presses move.
-        labels = {lesson: _load_app(spec["app"]).main_slider.description for lesson, spec in lessons.items()}
+        labels = {lesson: _load_app(spec["app"]).main.description for lesson, spec in lessons.items()}
         for lesson, spec in lessons.items():
             try:
                 rows.extend(_lesson_rows(browser, voila, lesson, spec["css"], labels[lesson], presses))
@@ -641,9 +641,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     args = parser.parse_args(argv)
 
-    from hemaedu.widgets import LESSON_APPS
+    from hemaedu.lessons import LESSONS
 
-    lessons = {name: spec for name, spec in LESSON_APPS.items()}
+    lessons = {lesson.name: {"app": f"hemaedu.lessons.{lesson.package}.apps:{lesson.main_app}",
+                             "css": lesson.css_class} for lesson in LESSONS}
     rows: list[Row] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
         ("python updates", lambda: bench_python_updates(lessons, 20 if args.tiny else 300)),

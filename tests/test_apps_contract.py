@@ -6,9 +6,6 @@ seeded random combinations of its controls never give an exception, a NaN in a f
 summary; each preset applies with one redraw; updates happen in place (same figures, traces found
 by id); the live summary follows the controls. For every lesson: each self-check has exactly one
 right answer and gives feedback for each option.
-
-Lessons still in hemaedu.widgets are marked xfail(strict=True) with the branch converting them;
-the lead removes the marks at merge.
 """
 
 from __future__ import annotations
@@ -24,28 +21,14 @@ import pytest
 from hemaedu.controls import Choice, Slider
 from hemaedu.lessons import LESSONS, Lesson
 from hemaedu.lessons._app import App, SelfCheck, status_html
-from hemaedu.lessons._legacy import self_checks as lesson_self_checks
 from hemaedu.lessons.content import text
 
-#: Branch converting each lesson still in hemaedu.widgets (issue 10).
-CONVERTING_BRANCH = {"pancytopenia": "h10l01", "causes": "h10l0205", "ist_response": "h10l04",
-                     "diagnosis_and_treatment": "h10l0205"}
-
-
-def _marks(lesson: Lesson) -> list[Any]:
-    if lesson.converted:
-        return []
-    return [pytest.mark.xfail(strict=True, reason=f"lesson {lesson.name} is converted on branch "
-                                                  f"{CONVERTING_BRANCH.get(lesson.package, '?')}")]
-
-
-APPS = [pytest.param(lesson, app, id=f"{lesson.name}:{app}", marks=_marks(lesson))
+APPS = [pytest.param(lesson, app, id=f"{lesson.name}:{app}")
         for lesson in LESSONS for app in lesson.apps]
-LESSON_PARAMS = [pytest.param(lesson, id=lesson.name, marks=_marks(lesson)) for lesson in LESSONS]
+LESSON_PARAMS = [pytest.param(lesson, id=lesson.name) for lesson in LESSONS]
 
 
 def build(lesson: Lesson, app: str) -> App:
-    assert lesson.converted, f"{lesson.name} still lives in hemaedu.widgets"
     built = lesson.app(app)
     assert isinstance(built, App), f"{app} must be an App (hemaedu.lessons._app)"
     return built
@@ -167,8 +150,7 @@ def test_updates_in_place_and_the_summary_follows(lesson: Lesson, app_name: str)
 
 @pytest.mark.parametrize("lesson", LESSON_PARAMS)
 def test_self_checks_have_one_right_answer_and_feedback_for_each_option(lesson: Lesson) -> None:
-    assert lesson.converted, f"{lesson.name} still lives in hemaedu.widgets"
-    checks = lesson_self_checks(lesson)
+    checks = list(lesson.module().self_checks())
     assert checks, "every lesson ends with self-checks"
     for check in checks:
         assert isinstance(check, SelfCheck)

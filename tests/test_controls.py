@@ -554,17 +554,14 @@ def test_guard_asks_for_the_traits_of_a_widget_it_does_not_know():
 
 
 def test_every_lesson_app_can_be_guarded_in_one_call():
-    # What LessonApp.container will do with guard_tree: every widget kind the
+    # What App.container does with guard_tree: every widget kind the
     # lessons show is known (a new kind fails here, not in a classroom).
-    import importlib
-
     from hemaedu._trust import _parts
     from hemaedu.controls import guard_tree
-    from hemaedu.widgets import LESSON_APPS
+    from hemaedu.lessons import LESSONS
 
-    for spec in LESSON_APPS.values():
-        module, function = spec["app"].split(":")
-        app = getattr(importlib.import_module(module), function)()
+    for lesson in LESSONS:
+        app = lesson.app()
         root = guard_tree(app.container)
         todo, kinds = [root], set()
         while todo:

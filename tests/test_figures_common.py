@@ -12,7 +12,6 @@ import math
 import pytest
 
 from hemaedu.lessons import LESSONS
-from hemaedu.lessons._legacy import main_control
 
 #: Every app of the course with a figure, from the registry (lesson 00's demo has none).
 APP_BUILDERS = [(lesson, app) for lesson in LESSONS for app in lesson.apps if lesson.package != "start_here"]
@@ -52,7 +51,7 @@ def test_figure_is_a_live_widget_updated_in_place(app):
 
     assert isinstance(app.figure, go.FigureWidget)
     # The control a learner reaches first: a slider, or for choice-only apps the main choice.
-    slider = main_control(app)
+    slider = app.main
     assert slider is not None, "every app names its main control"
     figure, before = app.figure, [t.to_plotly_json() for t in app.figure.data]
     if hasattr(slider, "max"):

@@ -22,9 +22,6 @@ NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 #: The reading order comes from the one registry (hemaedu/lessons/registry.toml).
 LESSON_NAMES = [lesson.name for lesson in LESSONS]
-#: Branch converting each lesson still in hemaedu.widgets (issue 10); the lead removes the marks at merge.
-CONVERTING_BRANCH = {"pancytopenia": "h10l01", "causes": "h10l0205", "ist_response": "h10l04",
-                     "diagnosis_and_treatment": "h10l0205"}
 LITE_CELL = (
     "# In JupyterLite (Python running in the browser) install the course package first; "
     "elsewhere this does nothing.\n"
@@ -117,17 +114,7 @@ def test_code_cells_stay_short(notebook):
 # tables that lesson uses (registry.toml `tables`).
 
 
-def _runtime_params() -> list:
-    params = []
-    for lesson in LESSONS:
-        marks = [] if lesson.converted else [pytest.mark.xfail(
-            strict=True, reason=f"{lesson.name} still imports pandas via hemaedu.widgets; "
-                                f"converted on branch {CONVERTING_BRANCH.get(lesson.package, '?')}")]
-        params.append(pytest.param(lesson, id=lesson.name, marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("lesson", _runtime_params())
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)
 def test_lesson_runs_without_pandas_or_numpy(lesson: Lesson) -> None:
     """A fresh kernel runs the whole lesson and never imports pandas or numpy (issue 10).
 

@@ -83,11 +83,6 @@ class Lesson:
         """The learning objectives, in the current language."""
         return tuple(self._content("objectives"))
 
-    @property
-    def converted(self) -> bool:
-        """Whether the lesson lives in ``hemaedu.lessons`` (False: still in ``hemaedu.widgets``)."""
-        return importlib.util.find_spec(f"hemaedu.lessons.{self.package}.apps") is not None
-
     def module(self) -> ModuleType:
         """The lesson's package, as the notebook imports it."""
         return importlib.import_module(f"hemaedu.lessons.{self.package}")
@@ -97,10 +92,6 @@ class Lesson:
         app = app or self.main_app
         if app not in self.apps:
             raise ValueError(f"lesson {self.name} has no app {app!r}; registry.toml lists {list(self.apps)}")
-        if not self.converted:
-            from ._legacy import legacy_factory
-
-            return legacy_factory(self, app)
         return getattr(importlib.import_module(f"hemaedu.lessons.{self.package}.apps"), app)
 
     def app(self, app: str | None = None, **kwargs: Any) -> Any:

@@ -30,7 +30,7 @@ from typing import Any, ClassVar
 import ipywidgets as w
 from IPython.display import Markdown
 
-from ..controls import Choice, Slider
+from ..controls import Choice, Slider, guard_tree
 from ..data import format_references
 from ..units import convert
 from . import lesson as _lesson
@@ -154,6 +154,11 @@ class App:
         return text(self.package, f"presets.{preset_id}.hint")
 
     # -- what the base class does ---------------------------------------------
+    @property
+    def main(self) -> w.Widget:
+        """The main control's widget: the one browser tests and the benchmark drive by keyboard."""
+        return self.controls[self.main_control]
+
     def values(self) -> dict[str, Any]:
         """The controls' current values by name."""
         return {name: control.value for name, control in self.controls.items()}
@@ -274,7 +279,9 @@ class App:
     @property
     def container(self) -> w.Box:
         if self._container is None:
-            self._container = w.VBox(self.layout_children())
+            # The page may only propose control values: every widget the app shows is guarded
+            # once here (hemaedu._trust), so a crafted message cannot change a range or a label.
+            self._container = guard_tree(w.VBox(self.layout_children()))
             self._container.add_class(self.css_class)
         return self._container
 
@@ -331,7 +338,7 @@ class SelfCheck:
                               tooltip=text("common", "check_answer_tooltip"))
         self.feedback = w.HTML()
         self.check.on_click(lambda _button: self._show_feedback())
-        self.widget = w.VBox([self.choices, self.check, self.feedback])
+        self.widget = guard_tree(w.VBox([self.choices, self.check, self.feedback]))
         self.widget.add_class("hemaedu-self-check")
 
     def _show_feedback(self) -> bool | None:

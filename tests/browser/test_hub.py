@@ -20,7 +20,6 @@ with the memory and CPU limits from the settings.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import os
 import secrets
@@ -34,7 +33,7 @@ from urllib.request import Request, urlopen
 import psutil
 import pytest
 
-from hemaedu.widgets import LESSON_APPS
+from hemaedu.lessons import lesson as registry_lesson
 from servers import BIN, REPO, free_port, run_server, wait_for_voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -160,13 +159,12 @@ def _offline(context: Any) -> None:
 
 
 def _main_slider_label(lesson: str) -> str:
-    module, _, builder = LESSON_APPS[lesson]["app"].partition(":")
-    return getattr(importlib.import_module(module), builder)().main_slider.description
+    return registry_lesson(lesson).app().main.description
 
 
 def test_a_class_on_jupyterhub(tmp_path: Path, chromium: Any) -> None:
     _require_proxy()
-    css = LESSON_APPS[LESSON]["css"]
+    css = registry_lesson(LESSON).css_class
     label = _main_slider_label(LESSON)
     with jupyterhub(tmp_path) as (hub, token):
         contexts = {name: chromium.new_context(viewport={"width": 1280, "height": 900}) for name in STUDENTS}

@@ -34,8 +34,6 @@ import hemaedu
 from hemaedu.lessons import LESSONS as REGISTRY
 from hemaedu.lessons import Lesson
 from hemaedu.lessons import lesson as lesson_by_key
-from hemaedu.lessons._legacy import css_class, self_checks
-from hemaedu.lessons._legacy import main_control as main_slider
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +74,7 @@ def summary_of(app: Any) -> str:
 
 def expected_app(lesson: str, slider_value: float) -> Any:
     app = build(lesson)
-    main_slider(app).value = slider_value
+    app.main.value = slider_value
     return app
 
 
@@ -213,12 +211,12 @@ def check_tab_order(page: Any, lesson: str) -> None:
         seen.append(focused)
         if focused["selfCheck"] and focused["type"] == "radio":
             break
-    reached_slider = any(f["type"] == "range" and f["label"] == main_slider(app).description
-                         and f["app"] == css_class(registry(lesson)) for f in seen)
+    reached_slider = any(f["type"] == "range" and f["label"] == app.main.description
+                         and f["app"] == registry(lesson).css_class for f in seen)
     reached_presets = {f["text"] for f in seen if f["tag"] == "button"} & presets
     reached_radio = [f for f in seen if f["selfCheck"] and f["type"] == "radio"]
     summary = [(f["tag"], f["type"], f["label"] or f["legend"] or f["text"]) for f in seen]
-    assert reached_slider, f"Tab never reached the {main_slider(app).description} slider: {summary}"
+    assert reached_slider, f"Tab never reached the {app.main.description} slider: {summary}"
     assert reached_presets == presets, f"Tab missed presets {presets - reached_presets}: {summary}"
     assert reached_radio and reached_radio[0]["legend"].startswith("Self-check: "), summary
 
@@ -241,14 +239,14 @@ def check_preset(page: Any, lesson: str, plotly: Any, index: int) -> None:
     app.apply_preset(_preset_id(app, label))
     expected = trace_values(app.figure.data)
 
-    css = css_class(registry(lesson))
+    css = registry(lesson).css_class
     page.locator(f".{css}").get_by_role("button", name=label, exact=True).click()
     plotly.wait_until(page, lambda fig: trace_values(fig["data"]) == expected, figure=index, timeout=WAIT_S)
     summary = page.locator(f".{css} .hemaedu-summary")
     expect(summary).to_have_text(app.summary_text(), timeout=WAIT_MS)
     expect(summary).to_contain_text(f"Modified Camitta grade: {grade}.")
     expect(page.locator(f".{css}")).to_contain_text(f"Modified Camitta grade: {grade}:")
-    slider = page.locator(f".{css}").get_by_role("slider", name=main_slider(app).description, exact=True)
+    slider = page.locator(f".{css}").get_by_role("slider", name=app.main.description, exact=True)
     expect(slider).to_have_value(str(int(preset["platelets"])))
 
 
@@ -264,7 +262,7 @@ EXTRA_STEPS: dict[str, list[Callable[..., None]]] = {
 def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screenshot, output_errors,
                          blocked_requests, console_errors) -> None:
     page = browser_page
-    css = css_class(registry(lesson))
+    css = registry(lesson).css_class
     voila.open(page, f"{lesson}.ipynb")
     try:
         # App mode: the narrative, no code.
@@ -277,10 +275,10 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
 
         app = build(lesson)
         container = page.locator(f".{css}")
-        slider = container.get_by_role("slider", name=main_slider(app).description, exact=True)
+        slider = container.get_by_role("slider", name=app.main.description, exact=True)
         slider.wait_for(timeout=WAIT_MS)
         assert output_errors(page) == []
-        assert slider_value(slider) == pytest.approx(main_slider(app).value)
+        assert slider_value(slider) == pytest.approx(app.main.value)
         if has_figure(app):
             page.locator(f".{css} .js-plotly-plot").wait_for(timeout=WAIT_MS)
         # anywidget 0.11 gives each model 2 s to load its JavaScript; a model that
@@ -306,7 +304,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
             page.keyboard.press(key)
         assert page.evaluate("() => document.activeElement.type") == "range"
         moved = slider_value(slider)
-        assert moved == pytest.approx(main_slider(app).value + 2 * main_slider(app).step)
+        assert moved == pytest.approx(app.main.value + 2 * app.main.step)
         expected = expected_app(lesson, moved)
         if has_figure(expected):
             new = trace_values(expected.figure.data)
@@ -320,7 +318,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         for step in EXTRA_STEPS.get(lesson, []):
             step(page, lesson, plotly, index)
 
-        checks = self_checks(registry(lesson))
+        checks = list(registry(lesson).module().self_checks())
         if checks:
             answer_self_check(page, checks[0])
 
