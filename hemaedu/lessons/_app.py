@@ -291,11 +291,17 @@ class App:
         return f"{figures}\n{self.status.value}\n{self.details_html.value}"
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.container._repr_mimebundle_(**kwargs)
         # Front ends with a widget manager show the live view; nbconvert's HTML
-        # export (no kernel) falls back to the static rendering.
-        bundle["text/html"] = self.static_html()
-        return bundle
+        # export (no kernel) falls back to the static rendering. The bundle is built here, not by
+        # ipywidgets, whose text/plain repr prints every figure's data (slow for the map, and
+        # plotly's pretty-printer imports numpy).
+        return {
+            "text/plain": f"{type(self).__name__}({self.css_class})",
+            "text/html": self.static_html(),
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": self.container.model_id,
+            },
+        }
 
 
 class SelfCheck:
