@@ -7,9 +7,11 @@ kernel refuses stays on the page (``value=null`` is drawn as "0.0 g/dL" while
 the kernel keeps 12.5). A lesson page must never show what the kernel did not
 accept, and no message may widen a range the computations rely on.
 
-:func:`apply_page_state` is the rule, used by :class:`hemaedu.controls.Slider`
-and :class:`~hemaedu.controls.Choice` (their ``set_state``) and by :func:`guard`
-for the stock ipywidgets and the plotly figure of a lesson:
+:func:`apply_page_state` is the rule, used in their class by
+:class:`hemaedu.controls.Slider`, :class:`~hemaedu.controls.Choice` and the
+lessons' plotly ``FigureWidget`` (their ``set_state``), and by :func:`guard` /
+:func:`guard_tree` for the stock ipywidgets a lesson shows (buttons, boxes,
+texts, a drop-down, a number box):
 
 1. Only the traits a person changes by using the control are taken from the
    page (``value`` of a slider or a number box, ``index`` of a choice or a
