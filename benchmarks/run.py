@@ -1,6 +1,7 @@
 """Benchmark: do the lessons feel instant, start fast and stay small?
 
-    python benchmarks/run.py            # full run (about 10-15 minutes on 2 cores)
+    python benchmarks/run.py            # full run (about 30 minutes on 2 cores, classroom rows included)
+    python benchmarks/run.py --classroom-only   # the protocol-level class (benchmarks/classroom.py)
     python benchmarks/run.py --tiny     # a smoke run, as the test suite does
 
 Prints one table (measure, lesson, median, p95, target, pass/fail) and writes it
