@@ -1,6 +1,7 @@
 """Benchmark: do the lessons feel instant, start fast and stay small?
 
-    python benchmarks/run.py            # full run (about 10-15 minutes on 2 cores)
+    python benchmarks/run.py            # full run (about 30 minutes on 2 cores, classroom rows included)
+    python benchmarks/run.py --classroom-only   # the protocol-level class (benchmarks/classroom.py)
     python benchmarks/run.py --tiny     # a smoke run, as the test suite does
 
 Prints one table (measure, lesson, median, p95, target, pass/fail) and writes it
@@ -462,8 +463,12 @@ def capacity_estimate(results: list[Any]) -> dict[str, Any]:
     cpu_bound = min(cpu_bound, burst_bound)
     join_cpu = [r.join_cpu_seconds / r.joined for r in results if r.joined]
     if failed_sizes and failed_sizes[0] > largest_measured:
-        largest, limit = largest_measured, "CPU (measured: p95 crossed 100 ms)"
-        extrapolated = False
+        # The measured classes bracket the answer: the largest that passed and the
+        # smallest that failed. Inside that bracket, use the CPU/memory estimate.
+        bound = min(cpu_bound, memory_bound) if kernels else largest_measured
+        largest = min(failed_sizes[0] - 1, max(largest_measured, bound))
+        limit = ("memory" if memory_bound <= cpu_bound else "CPU") + f" (p95 crossed 100 ms at {failed_sizes[0]})"
+        extrapolated = largest > largest_measured
     else:
         largest = min(memory_bound, cpu_bound) if kernels else largest_measured
         limit = "memory" if memory_bound <= cpu_bound else "CPU"
@@ -568,8 +573,9 @@ def bench_classroom(plan: ClassroomPlan) -> list[Row]:
         rows.append(Row(f"largest class at p95 < 100 ms ({MACHINE_CORES} cores, {MACHINE_MEMORY_GIB} GiB)",
                         target.name, estimate["largest_class"], None, "students", ">= 30", estimate["largest_class"] >= 30,
                         note=(f"limited by {estimate['limited_by']}"
-                              + (" (extrapolated beyond the largest class measured, "
-                                 f"{estimate['largest_measured_passing']})" if estimate["extrapolated"] else "")
+                              + (" (estimated from the CPU and memory per student; largest class measured "
+                                 f"under 100 ms: {estimate['largest_measured_passing'] or 'none'})"
+                                 if estimate["extrapolated"] else "")
                               + f"; memory allows {estimate['memory_bound']} at {estimate['kernel_mib']:.0f} MiB/kernel,"
                               f" CPU {estimate['cpu_bound']} ({estimate['cpu_ms_per_press']:.1f} CPU-ms per press,"
                               f" all pressing at once); a join costs {join_cpu:.1f} CPU-s"),
