@@ -218,7 +218,7 @@ _MEASURE_KEY_TO_PLOT = """
 async ([appClass, timeoutMs]) => {
   const app = document.querySelector('.' + appClass);
   const plot = app.querySelector('.js-plotly-plot');
-  // The slider _press_and_time marked (the app's main_slider), else the app's first.
+  // The slider _press_and_time marked (the app's main control), else the app's first.
   const slider = app.querySelector('input[data-hemaedu-bench]') || app.querySelector('input[type=range]');
   const before = JSON.stringify(plot.data.map(t => [t.x, t.y]));
   slider.focus();
@@ -241,7 +241,7 @@ async ([appClass, timeoutMs]) => {
 def _arm(page: Any, app_class: str, slider_label: str | None, timeout_ms: int = 5000) -> Any:
     """Start watching the app's plot for the next key press on its main slider; return the slider.
 
-    ``slider_label`` (the accessible name of the app's ``main_slider``) picks the
+    ``slider_label`` (the accessible name of the app's main control (``app.main``)) picks the
     slider; without it the app's first slider is pressed, which need not move the
     plot (lesson 03's first slider moves the rate by 0.01, below the plot's rounding).
     """

@@ -256,11 +256,6 @@ class App:
         """The sentence currently shown under the figure."""
         return self.summary(self.view)
 
-    @property
-    def main_slider(self) -> w.Widget:
-        """The main control's widget (the name benchmarks/run.py used before issue 10)."""
-        return self.controls[self.main_control]
-
     # -- display ----------------------------------------------------------------
     @property
     def css_class(self) -> str:

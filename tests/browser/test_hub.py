@@ -158,14 +158,14 @@ def _offline(context: Any) -> None:
     context.route("**/*", route)
 
 
-def _main_slider_label(lesson: str) -> str:
+def _main_control_label(lesson: str) -> str:
     return registry_lesson(lesson).app().main.description
 
 
 def test_a_class_on_jupyterhub(tmp_path: Path, chromium: Any) -> None:
     _require_proxy()
     css = registry_lesson(LESSON).css_class
-    label = _main_slider_label(LESSON)
+    label = _main_control_label(LESSON)
     with jupyterhub(tmp_path) as (hub, token):
         contexts = {name: chromium.new_context(viewport={"width": 1280, "height": 900}) for name in STUDENTS}
         try:

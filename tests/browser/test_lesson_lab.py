@@ -39,7 +39,7 @@ def test_pancytopenia_in_jupyterlab(lab, browser_page, plotly, screenshot, outpu
 
     try:
         app = build(LESSON)
-        slider = page.locator(f".{CSS}").get_by_role("slider", name=app.main_slider.description, exact=True)
+        slider = page.locator(f".{CSS}").get_by_role("slider", name=app.main.description, exact=True)
         slider.wait_for(timeout=120_000)
         slider.scroll_into_view_if_needed()
         index = figure_index(page, CSS)
@@ -57,7 +57,7 @@ def test_pancytopenia_in_jupyterlab(lab, browser_page, plotly, screenshot, outpu
         # The keys stayed on the slider instead of moving JupyterLab's cell selection.
         assert page.evaluate("() => document.activeElement.type") == "range"
         moved = float(slider.input_value())
-        assert moved != app.main_slider.value
+        assert moved != app.main.value
         new = trace_values(expected_app(LESSON, moved).figure.data)
         assert new != start
         plotly.wait_until(page, lambda f: trace_values(f["data"]) == new, figure=index, timeout=WAIT_S)
