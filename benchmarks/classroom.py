@@ -32,7 +32,6 @@ import os
 import random
 import re
 import shutil
-import statistics
 import struct
 import sys
 import tempfile

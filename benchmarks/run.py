@@ -251,8 +251,8 @@ def _arm(page: Any, app_class: str, slider_label: str | None, timeout_ms: int = 
     slider.evaluate("el => { document.querySelectorAll('[data-hemaedu-bench]')"
                     ".forEach(o => delete o.dataset.hemaeduBench); el.dataset.hemaeduBench = 'main'; }")
     handle = page.evaluate_handle(
-        "([c, t]) => { window.__hemaeduReady = false; window.__hemaeduResult = (%s)([c, t]); }"
-        % _MEASURE_KEY_TO_PLOT.strip(), [app_class, timeout_ms])
+        "([c, t]) => { window.__hemaeduReady = false; window.__hemaeduResult = ("
+        + _MEASURE_KEY_TO_PLOT.strip() + ")([c, t]); }", [app_class, timeout_ms])
     handle.dispose()
     page.wait_for_function("window.__hemaeduReady === true")
     return slider
@@ -571,12 +571,14 @@ def bench_classroom(plan: ClassroomPlan) -> list[Row]:
         estimate = capacity_estimate(results)
         join_cpu = estimate["join_cpu_seconds_per_student"] or float("nan")
         rows.append(Row(f"largest class at p95 < 100 ms ({MACHINE_CORES} cores, {MACHINE_MEMORY_GIB} GiB)",
-                        target.name, estimate["largest_class"], None, "students", ">= 30", estimate["largest_class"] >= 30,
+                        target.name, estimate["largest_class"], None, "students", ">= 30",
+                        estimate["largest_class"] >= 30,
                         note=(f"limited by {estimate['limited_by']}"
                               + (" (estimated from the CPU and memory per student; largest class measured "
                                  f"under 100 ms: {estimate['largest_measured_passing'] or 'none'})"
                                  if estimate["extrapolated"] else "")
-                              + f"; memory allows {estimate['memory_bound']} at {estimate['kernel_mib']:.0f} MiB/kernel,"
+                              + f"; memory allows {estimate['memory_bound']}"
+                              f" at {estimate['kernel_mib']:.0f} MiB/kernel,"
                               f" CPU {estimate['cpu_bound']} ({estimate['cpu_ms_per_press']:.1f} CPU-ms per press,"
                               f" all pressing at once); a join costs {join_cpu:.1f} CPU-s"),
                         extra=estimate))
@@ -625,7 +627,7 @@ def print_table(rows: list[Row]) -> None:
     ]
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
     for i, line in enumerate(lines):
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
         if i == 0:
             print("  ".join("-" * width for width in widths))
 
@@ -667,8 +669,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.classroom_only:
         steps = []
     if args.classroom_only or not (args.tiny or args.no_classroom):
-        plan = (ClassroomPlan(sizes=[2], arrival_s=1, pressing_s=3, bursts=1, floor_presses=3, floor_lessons=1, budget_s=120,
-                              warm_joins=1, pool_size=1) if args.tiny else
+        plan = (ClassroomPlan(sizes=[2], arrival_s=1, pressing_s=3, bursts=1, floor_presses=3, floor_lessons=1,
+                              budget_s=120, warm_joins=1, pool_size=1) if args.tiny else
                 ClassroomPlan(sizes=args.class_sizes, arrival_s=60, pressing_s=20, bursts=3,
                               floor_presses=30, floor_lessons=99, budget_s=args.classroom_minutes * 60, warm_joins=5,
                               pool_size=None, floor=not args.no_floor))

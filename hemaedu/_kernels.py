@@ -77,7 +77,7 @@ class BoundedKernelManager(AsyncMappingKernelManager):
                 self.log.warning("Kernel %s busy without a message for %s: interrupting it",
                                  kernel_id, silent)
                 self._interrupted_at[kernel_id] = now
-                await ensure_async(self.interrupt_kernel(kernel_id))
+                await ensure_async(self.interrupt_kernel(kernel_id))  # type: ignore[func-returns-value]
             return False
         if now - interrupted > timedelta(seconds=self.busy_grace) and kernel.last_activity < interrupted:
             self.log.warning("Kernel %s still busy %s after an interrupt: shutting it down",

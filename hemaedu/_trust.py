@@ -204,7 +204,7 @@ def guard(widget: W, settable: Mapping[str, PageCheck] | None = None) -> W:
         apply_page_state(self, sync_data, settable=rules, set_state=base)
 
     # An instance attribute: ipywidgets' _handle_msg calls self.set_state(...).
-    widget.set_state = types.MethodType(set_state, widget)  # type: ignore[method-assign]
+    widget.set_state = types.MethodType(set_state, widget)
     return widget
 
 

@@ -289,8 +289,9 @@ def _check_integrity(resource: dict[str, Any], raw: bytes, n_rows: int, where: s
         return
     details = "; ".join(f"{key}: recorded {recorded[key]}, found {actual[key]}" for key in changed)
     hints = []
-    if "rows" in changed and n_rows < recorded["rows"]:
-        hints.append(f"{recorded['rows'] - n_rows} row(s) are missing (a truncated or cut file?)")
+    recorded_rows = recorded["rows"]
+    if "rows" in changed and isinstance(recorded_rows, int) and n_rows < recorded_rows:
+        hints.append(f"{recorded_rows - n_rows} row(s) are missing (a truncated or cut file?)")
     if b"\r\n" in raw:
         hints.append("its line endings are CRLF (Windows): if an editor or git changed them, restore LF line endings")
     hint = (" " + "; ".join(hints) + ".") if hints else ""
@@ -342,7 +343,7 @@ def _table(name: str) -> _Table:
                     f"expected {len(fields)} (a cut or badly quoted line?); {_REINSTALL}"
                 )
             row: dict[str, Any] = {}
-            for field, cell in zip(fields, raw_row):
+            for field, cell in zip(fields, raw_row, strict=True):
                 cell_where = f"{where} line {line_no}, column {field['name']}"
                 if cell == "":
                     if field.get("constraints", {}).get("required"):
@@ -384,7 +385,7 @@ def _check_unique(
     keys += [[f["name"]] for f in fields if f.get("constraints", {}).get("unique") and [f["name"]] not in keys]
     for columns in keys:
         first_seen: dict[tuple, int] = {}
-        for row, line_no in zip(rows, lines):
+        for row, line_no in zip(rows, lines, strict=True):
             value = tuple(row[c] for c in columns)
             if value in first_seen:
                 shown = value[0] if len(value) == 1 else value

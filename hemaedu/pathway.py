@@ -259,7 +259,8 @@ def matching_steps(
     steps = pathway_steps() if steps is None else steps
     return [
         s for s in steps
-        if s.applies(age=years, severity=grade, sibling_donor=sibling_donor, transfusion_dependent=transfusion_dependent)
+        if s.applies(age=years, severity=grade, sibling_donor=sibling_donor,
+                     transfusion_dependent=transfusion_dependent)
     ]
 
 

@@ -71,7 +71,8 @@ def test_rule_thresholds_have_the_published_values():
 def test_threshold_row_carries_unit_and_source():
     # The manual-count 20 x10^9/L belongs to the modified criteria (BSH 2016), not Camitta 1976 (issue 13).
     row = _thresholds.get("camitta_retic_manual")
-    assert (row.unit, row.source_id, row.scheme) == ("10^9/L", "killick2016", "BSH 2016 (modified Camitta), manual count")
+    expected = ("10^9/L", "killick2016", "BSH 2016 (modified Camitta), manual count")
+    assert (row.unit, row.source_id, row.scheme) == expected
 
 
 def test_missing_threshold_id_raises_and_says_reinstall():
@@ -441,7 +442,8 @@ def test_blood_criteria_cutoffs_are_strict(field, cutoff, method):
     assert met(cutoff + 0.01) is False
 
 
-@pytest.mark.parametrize(("anc", "expected"), [(0.19, Severity.VERY_SEVERE), (0.2, Severity.SEVERE), (0.21, Severity.SEVERE)])
+@pytest.mark.parametrize(("anc", "expected"),
+                         [(0.19, Severity.VERY_SEVERE), (0.2, Severity.SEVERE), (0.21, Severity.SEVERE)])
 def test_very_severe_anc_cutoff(anc, expected):
     assert severity(anc=anc, platelets=10, reticulocytes=20, cellularity=10) is expected
 

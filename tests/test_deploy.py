@@ -151,10 +151,10 @@ def test_bad_settings_are_refused(tmp_path: Path, section: str, key: str, value:
 
 def test_classroom_voila_config_uses_real_voila_settings() -> None:
     """Every class and trait in deploy/classroom/voila.json exists in the installed Voila."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
     from voila.app import Voila
     from voila.configuration import VoilaConfiguration
     from voila.voila_kernel_manager import voila_kernel_manager_factory
-    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
     config = json.loads((DEPLOY / "classroom" / "voila.json").read_text())
     manager = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)

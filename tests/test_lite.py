@@ -40,6 +40,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 from servers import CHROMIUM, CHROMIUM_ARGS  # one place for the required flags
+
 OFFLINE_DIR = ROOT / "tests" / "lite_offline"
 CHECK_NOTEBOOK = OFFLINE_DIR / "check_offline.ipynb"
 
@@ -399,7 +400,8 @@ def test_offline_notebook_grades_a_vignette_with_no_network(offline_site, reques
             # folders the site does not index: expected and harmless.
             page.on(
                 "response",
-                lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "/api/contents/" not in r.url else None,
+                lambda r: (errors.append(f"{r.status} {r.url}")
+                           if r.status >= 400 and "/api/contents/" not in r.url else None),
             )
             page.goto(f"http://127.0.0.1:{port}/lab/index.html?path={CHECK_NOTEBOOK.name}")
             page.wait_for_function(

@@ -20,11 +20,12 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from servers import CHROMIUM  # one place for the required flags
+from servers import CHROMIUM_ARGS as ARGS
 
 from hemaedu import load
 from hemaedu.figures.incidence import OUTLINES_FILE, load_outlines, make_incidence_map, outline_lonlat
 
-from servers import CHROMIUM, CHROMIUM_ARGS as ARGS  # one place for the required flags
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 

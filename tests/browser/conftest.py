@@ -68,11 +68,13 @@ from servers import (  # noqa: F401 - re-exported for test modules
     Lab,
     Server,
     Voila,
-    chromium as start_chromium,
     free_port,
     lab_server,
     voila_server,
     wait_for_voila,
+)
+from servers import (
+    chromium as start_chromium,
 )
 
 AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -32,9 +32,9 @@ from urllib.request import Request, urlopen
 
 import psutil
 import pytest
+from servers import BIN, REPO, free_port, run_server, wait_for_voila
 
 from hemaedu.lessons import lesson as registry_lesson
-from servers import BIN, REPO, free_port, run_server, wait_for_voila
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

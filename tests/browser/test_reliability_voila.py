@@ -37,6 +37,7 @@ pytestmark = pytest.mark.browser
 LESSON = "03_regional_incidence.ipynb"
 CALCULATOR = ".hemaedu-app-incidence"  # the cases calculator's container (lesson registry)
 from hemaedu.lessons.regional_incidence.model import MAX_YEARS  # the Period slider's max
+
 WAIT_MS = 15_000
 LOAD_MS = 90_000  # widgets render after the cells ran; slow on a busy shared machine
 KERNEL_GONE_S = 15.0  # a closed page's kernel must be gone within this time
