@@ -651,8 +651,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from hemaedu.lessons import LESSONS
 
+    # Lessons whose main app draws a figure (lesson 00's is a one-slider demo with a text answer).
     lessons = {lesson.name: {"app": f"hemaedu.lessons.{lesson.package}.apps:{lesson.main_app}",
-                             "css": lesson.css_class} for lesson in LESSONS}
+                             "css": lesson.css_class} for lesson in LESSONS if lesson.app().figure is not None}
     rows: list[Row] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
         ("python updates", lambda: bench_python_updates(lessons, 20 if args.tiny else 300)),
