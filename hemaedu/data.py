@@ -488,3 +488,62 @@ def format_references(source_ids: Iterable[str]) -> str:
             links.append(f"<{row['url']}>")
         lines.append(f"- {row['citation']} {' '.join(links)}".rstrip())
     return "\n".join(lines)
+
+
+def records(name: str) -> tuple[dict[str, Any], ...]:
+    """The rows of one data table as plain dicts, typed by its schema; ``None`` marks a missing value.
+
+    The standard-library twin of :func:`load` (no pandas): what the lessons read. Values are
+    ``int``, ``float``, ``bool`` or ``str`` as ``datapackage.json`` types the column. Each call
+    returns fresh dicts, so changing one never alters a later read.
+
+    >>> rows = records("incidence")
+    >>> all(row["rate_per_million"] > 0 for row in rows)
+    True
+    >>> records("incidense")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown table 'incidense'; valid names are: references, incidence, ...
+    """
+    return tuple(dict(row) for row in _cached_rows(name))
+
+
+@cache
+def _cached_rows(name: str) -> tuple[dict[str, Any], ...]:
+    return tuple(_read_rows(name)[1])
+
+
+def row(name: str, key: str | tuple[Any, ...]) -> dict[str, Any]:
+    """The one row of table ``name`` whose primary key is ``key``.
+
+    Raises ``ValueError`` naming the table and the key when there is no such row, or when the
+    table has no primary key.
+
+    >>> row("incidence", "sweden")["country"]
+    'Sweden'
+    >>> row("incidence", "atlantis")
+    Traceback (most recent call last):
+    ...
+    ValueError: table 'incidence' has no row with population_id 'atlantis'; see records('incidence')
+    """
+    primary = _resource(name)["schema"].get("primaryKey")
+    if not primary:
+        raise ValueError(f"table {name!r} has no primary key; filter records({name!r}) instead")
+    columns = [primary] if isinstance(primary, str) else list(primary)
+    wanted = key if isinstance(key, tuple) else (key,)
+    if len(wanted) != len(columns):
+        raise ValueError(f"table {name!r} has the primary key {columns}; got {key!r}")
+    for candidate in _cached_rows(name):
+        if tuple(candidate[c] for c in columns) == wanted:
+            return dict(candidate)
+    shown = " / ".join(columns)
+    raise ValueError(f"table {name!r} has no row with {shown} {key!r}; see records({name!r})")
+
+
+def package_metadata() -> dict[str, Any]:
+    """The data package's own description (title, name, version, licences, resources), as checked on load.
+
+    >>> package_metadata()["name"] == package_metadata()["name"].lower()
+    True
+    """
+    return json.loads(json.dumps(_datapackage()["package"]))  # a copy: callers cannot alter the cache

@@ -7,37 +7,27 @@ the main control changes its data in place, never replaces the figure.
 
 from __future__ import annotations
 
-import importlib
 import math
 
 import pytest
 
-from hemaedu.widgets import LESSON_APPS
+from hemaedu.lessons import LESSONS
+from hemaedu.lessons._legacy import main_control
 
-APP_BUILDERS = [
-    "hemaedu.widgets.blood_count:blood_count_explorer",
-    "hemaedu.widgets.causes:causes_explorer",
-    "hemaedu.widgets.causes:differential_explorer",
-    "hemaedu.widgets.incidence:incidence_explorer",
-    "hemaedu.widgets.incidence:expected_cases_calculator",
-    "hemaedu.widgets.ist:ist_forest",
-    "hemaedu.widgets.ist:cohort_simulator",
-    "hemaedu.widgets.ist:response_explorer",
-    "hemaedu.widgets.pathway:pathway_explorer",
-    "hemaedu.widgets.pathway:outcomes_explorer",
-]
+#: Every app of the course with a figure, from the registry (lesson 00's demo has none).
+APP_BUILDERS = [(lesson, app) for lesson in LESSONS for app in lesson.apps if lesson.package != "start_here"]
 
 
-def build(spec: str):
-    module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)()
+def build(spec):
+    lesson, app = spec
+    return lesson.app(app)
 
 
-def test_every_lesson_main_app_is_in_the_list():
-    assert {spec["app"] for spec in LESSON_APPS.values()} <= set(APP_BUILDERS)
+def test_every_lesson_but_the_first_has_a_figure_app():
+    assert {lesson.name for lesson, _ in APP_BUILDERS} == {lesson.name for lesson in LESSONS[1:]}
 
 
-@pytest.fixture(scope="module", params=APP_BUILDERS, ids=lambda s: s.split(":")[1])
+@pytest.fixture(scope="module", params=APP_BUILDERS, ids=lambda s: f"{s[0].number}:{s[1]}")
 def app(request):
     return build(request.param)
 
@@ -62,7 +52,7 @@ def test_figure_is_a_live_widget_updated_in_place(app):
 
     assert isinstance(app.figure, go.FigureWidget)
     # The control a learner reaches first: a slider, or for choice-only apps the main choice.
-    slider = getattr(app, "main_slider", None) or getattr(app, "main_control", None)
+    slider = main_control(app)
     assert slider is not None, "every app names its main control"
     figure, before = app.figure, [t.to_plotly_json() for t in app.figure.data]
     if hasattr(slider, "max"):

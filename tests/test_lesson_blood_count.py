@@ -17,7 +17,6 @@ import hemaedu
 from hemaedu import _thresholds
 from hemaedu.figures.blood_count import MAX_POSITION, MIN_POSITION, TRACE_INDEX, relative_position
 from hemaedu.widgets import blood_count as bc
-from hemaedu.widgets import course
 
 # ----------------------------------------------------------------------------- presets
 
@@ -340,7 +339,7 @@ def test_cytopenia_definitions_render_from_the_table():
         assert f"< {_thresholds.threshold(threshold_id):g}" in text, threshold_id
 
 
-@pytest.mark.parametrize("module", [bc, course])
+@pytest.mark.parametrize("module", [bc])
 def test_self_checks_have_one_right_answer_and_feedback_only_after_answering(module):
     checks = module.self_checks()
     assert len(checks) >= 2
@@ -370,33 +369,4 @@ def test_vignette_question_answer_is_the_rules_grade(name):
     values = bc.PRESETS[name]
     assert f"ANC {values['anc']:g} ×10⁹/L" in check.question
 
-
-# ----------------------------------------------------------------------------- lesson 00
-
-
-def test_lesson_table_lists_every_notebook_in_order():
-    names = [lesson.path for lesson in course.LESSONS]
-    assert names == sorted(names) and names[0] == "00_start_here.ipynb"
-    table = course.lesson_table()
-    for lesson in course.LESSONS:
-        assert f"| {lesson.minutes} min |" in table and lesson.path in table
-    assert f"**{course.total_minutes()} min**" in table
-
-
-def test_how_to_cite_comes_from_the_data_package():
-    import json
-
-    package = json.loads(hemaedu.data.data_path("datapackage.json").read_text(encoding="utf-8"))
-    text = course.how_to_cite()
-    assert package["title"] in text and package["version"] in text
-    for licence in package["licenses"]:
-        assert licence["name"] in text
-    assert f"lists {len(hemaedu.load('references'))} publications" in text
-
-
-def test_widget_demo_readout_follows_the_slider():
-    demo = course.widget_demo()
-    demo.slider.value = demo.slider.max
-    assert f"{demo.slider.max:.1f} g/dL" in demo.readout.value
-    g_l = hemaedu.convert(demo.slider.max, "g/dL", "g/L")
-    assert f"{g_l:.0f} g/L" in demo.readout.value
+# Lesson 00's tests: tests/test_lesson_start_here.py (hemaedu.lessons.start_here, issue 10).

@@ -1,4 +1,9 @@
-"""Lesson 03 (regional incidence): compute functions, figures and both apps."""
+"""Lesson 03 (regional incidence): the model, the figures and both apps, as relations to the data.
+
+Published numbers are pinned once, in tests/test_data_facts.py; here every expectation is read
+from the incidence table ("Sweden's rate as the table has it"), so correcting one published
+number fails only the data-facts test meant to catch it.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,26 @@ import random
 
 import pytest
 
-from hemaedu import expected_cases, load
-from hemaedu.figures.incidence import MAP_TRACE, RANK_TRACE, make_ranked_chart, map_arrays, ranked_arrays
-from hemaedu.widgets import incidence as lesson
-from hemaedu.widgets.incidence import (
+from hemaedu import expected_cases
+from hemaedu.data import records, row
+from hemaedu.figures.incidence import MAP_TRACE, RANK_TRACE, has_ci, make_ranked_chart, map_arrays, ranked_arrays
+from hemaedu.lessons import regional_incidence as lesson
+from hemaedu.lessons.content import cite, text
+from hemaedu.lessons.regional_incidence import model, render
+from hemaedu.lessons.regional_incidence.model import (
     ALL_REGIONS,
     CUSTOM,
     EAST_ASIAN_REGIONS,
     WESTERN_REGIONS,
     compute_expected,
-    expected_cases_calculator,
     filter_incidence,
     group_range,
-    incidence_explorer,
     rate_of,
 )
 
-INCIDENCE = load("incidence")
+INCIDENCE = records("incidence")
+SWEDEN = row("incidence", "sweden")
+WITH_CI = [r for r in INCIDENCE if has_ci(r)]
 
 
 def _finite_everywhere(values) -> bool:
@@ -49,81 +57,81 @@ def _trace_numbers(fig) -> list:
     return out
 
 
-# --------------------------------------------------------------------------- data-driven facts
+# --------------------------------------------------------------------------- model
 
 
-def test_sweden_rate_and_published_ci() -> None:
-    # Vaht et al. 2017: 2.35 (95% CI 2.06-2.64) per million per year.
-    assert rate_of("sweden") == 2.35
+def test_rate_and_ci_whiskers_follow_the_table() -> None:
+    assert rate_of("sweden") == SWEDEN["rate_per_million"]
     a = ranked_arrays(INCIDENCE)
-    assert a["with_ci"]["x"] == [2.35]
-    assert a["with_ci"]["minus"] == [pytest.approx(0.29)]
-    assert a["with_ci"]["plus"] == [pytest.approx(0.29)]
+    assert sorted(a["with_ci"]["x"]) == sorted(r["rate_per_million"] for r in WITH_CI)
+    i = a["with_ci"]["x"].index(SWEDEN["rate_per_million"])
+    assert a["with_ci"]["minus"][i] == pytest.approx(SWEDEN["rate_per_million"] - SWEDEN["ci_low"])
+    assert a["with_ci"]["plus"][i] == pytest.approx(SWEDEN["ci_high"] - SWEDEN["rate_per_million"])
 
 
-def test_rows_without_ci_have_no_whiskers_and_are_labelled() -> None:
-    fig = make_ranked_chart(INCIDENCE)
-    no_ci = fig.data[RANK_TRACE["without_ci"]]
-    assert "no CI published" in no_ci.name
+def test_rows_without_ci_have_no_whiskers_and_open_markers() -> None:
+    fig = make_ranked_chart(INCIDENCE, labels={"without_ci": "no CI"})
+    no_ci = next(t for t in fig.data if t.meta == RANK_TRACE["without_ci"])
+    assert no_ci.name == "no CI"  # names come from the caller (the lesson's content)
     assert no_ci.error_x.array is None
-    n_ci = int(INCIDENCE["ci_low"].notna().sum())
-    assert len(no_ci.x) == len(INCIDENCE) - n_ci
+    assert len(no_ci.x) == len(INCIDENCE) - len(WITH_CI)
     assert all(s.endswith("-open") for s in no_ci.marker.symbol)
 
 
-def test_ranked_order_is_lowest_to_highest() -> None:
-    a = ranked_arrays(INCIDENCE)
-    rate_by_label = dict(zip(a["with_ci"]["y"] + a["without_ci"]["y"], a["with_ci"]["x"] + a["without_ci"]["x"]))
+def test_ranked_order_is_lowest_to_highest_and_claims_are_tagged() -> None:
+    a = ranked_arrays(INCIDENCE, label=render.ranked_label)
+    labels, rates = a["with_ci"]["y"] + a["without_ci"]["y"], a["with_ci"]["x"] + a["without_ci"]["x"]
+    rate_by_label = dict(zip(labels, rates, strict=True))
     ordered = [rate_by_label[c] for c in a["categories"]]
     assert ordered == sorted(ordered)
     assert len(set(a["categories"])) == len(INCIDENCE)
-    assert a["categories"][-1].endswith("[claims]")  # Korea's claims estimate tops the chart
+    top = max(INCIDENCE, key=lambda r: r["rate_per_million"])
+    if top["method"] == model.CLAIMS:
+        assert a["categories"][-1].endswith(text("regional_incidence", "claims_tag"))
 
 
-def test_east_asian_rates_exceed_western_without_claims_data() -> None:
-    west = group_range(WESTERN_REGIONS)
-    east = group_range(EAST_ASIAN_REGIONS, exclude_claims=True)
-    europe = group_range(("Europe",))
-    assert (west.low, west.low_id) == (1.5, "france")
-    assert east.low > europe.high  # every East Asian study above every European one
-    assert group_range(EAST_ASIAN_REGIONS).high_id == "korea_claims_2002"
-
-
-def test_group_range_rejects_unknown_region() -> None:
+def test_group_ranges_are_the_extremes_of_their_rows() -> None:
+    for regions_, exclude in model.GROUPS.values():
+        g = group_range(regions_, exclude_claims=exclude)
+        rows = [r for r in INCIDENCE if r["region"] in regions_ and not (exclude and r["method"] == model.CLAIMS)]
+        rates = [r["rate_per_million"] for r in rows]
+        assert (g.low, g.high, g.n) == (min(rates), max(rates), len(rows))
+        assert rate_of(g.low_id) == g.low and rate_of(g.high_id) == g.high
+    # The lesson's claim: without claims data, every East Asian study lies above every European one.
+    assert group_range(EAST_ASIAN_REGIONS, exclude_claims=True).low > group_range(("Europe",)).high
     with pytest.raises(ValueError, match="no study populations"):
         group_range(("Atlantis",))
 
 
-def test_filter_and_unknown_region() -> None:
+def test_filter_and_unknown_inputs() -> None:
     assert len(filter_incidence(ALL_REGIONS)) == len(INCIDENCE)
-    assert set(filter_incidence("Europe")["country"]) >= {"Sweden", "France", "Spain"}
+    assert {r["region"] for r in filter_incidence("Europe")} == {"Europe"}
     with pytest.raises(ValueError, match="unknown region 'Mars'"):
         filter_incidence("Mars")
-    with pytest.raises(ValueError, match="unknown population_id"):
+    with pytest.raises(ValueError, match="has no row with population_id 'narnia'"):
         rate_of("narnia")
 
 
 def test_map_arrays_one_marker_per_population_and_shared_cities_nudged_apart() -> None:
-    a = map_arrays(INCIDENCE)
+    a = map_arrays(INCIDENCE, hover=render.hover)
     assert len(a["lat"]) == len(INCIDENCE)
-    positions = list(zip(a["lat"], a["lon"]))
+    positions = list(zip(a["lat"], a["lon"], strict=True))
     assert len(set(positions)) == len(positions)  # e.g. the four Baltimore groups
-    korea = [s for s, pid in zip(a["symbol"], a["ids"]) if pid.startswith("korea")]
-    assert korea == ["diamond", "diamond"]
-    # Hover carries area, period, rate, CI, n and source.
+    claims = [s for s, r in zip(a["symbol"], INCIDENCE, strict=True) if r["method"] == model.CLAIMS]
+    assert claims and set(claims) == {"diamond"}
+    # Hover carries area, period, rate, CI, n and the source (author-year, never the key).
     sweden = a["text"][a["ids"].index("sweden")]
-    for part in ("Whole country", "2000-2011", "2.35 per million", "95% CI 2.06-2.64", "257 cases", "vaht2017"):
-        assert part in sweden
-
-
-# --------------------------------------------------------------------------- expected cases
+    for part in (SWEDEN["area"], render.period(SWEDEN), f"{SWEDEN['rate_per_million']:g} per million",
+                 f"{SWEDEN['ci_low']:g}-{SWEDEN['ci_high']:g}", f"{SWEDEN['cases']} cases", cite("vaht2017")):
+        assert part in sweden, part
+    assert "vaht2017" not in sweden
 
 
 def test_compute_expected_matches_the_statistics() -> None:
     r = compute_expected(rate_per_million=rate_of("sweden"), population=2_000_000, years=5)
-    assert r == expected_cases(rate_per_million=2.35, population=2_000_000, years=5)
-    assert r.mean == pytest.approx(23.5)
-    assert (r.low, r.high) == (15, 33)  # scipy.stats.poisson.ppf([0.025, 0.975], 23.5)
+    assert r == expected_cases(rate_per_million=SWEDEN["rate_per_million"], population=2_000_000, years=5)
+    assert r.mean == pytest.approx(SWEDEN["rate_per_million"] * 2 * 5)
+    assert r.low < r.mean < r.high
 
 
 @pytest.mark.parametrize("bad", [0, -5, 2.5, True])
@@ -136,70 +144,71 @@ def test_compute_expected_rejects_invalid_population(bad) -> None:
 
 
 def test_calculator_starts_on_sweden_and_years_slider_changes_the_bar() -> None:
-    app = expected_cases_calculator()
-    assert app.main_slider is app.sliders["years"]
-    assert app.rate_slider.value == 2.35
-    assert app.figure.data[0].x == (4.7,)
-    before = app.figure.data[0].x
-    app.main_slider.value = app.main_slider.value + app.main_slider.step  # what ArrowRight does
-    assert app.figure.data[0].x != before
-    r = expected_cases(rate_per_million=2.35, population=2_000_000, years=2)
-    assert app.figure.data[0].x == (pytest.approx(r.mean),)
-    assert app.figure.data[0].error_x.array == (pytest.approx(r.high - r.mean),)
-    assert app.figure.data[0].error_x.arrayminus == (pytest.approx(r.mean - r.low),)
+    app = lesson.expected_cases_calculator()
+    years = app.controls[app.main_control]
+    assert app.main_control == "years"
+    assert app.controls["rate"].value == SWEDEN["rate_per_million"]
+    bar = app.trace("expected")
+    before = bar.x
+    years.value = years.value + years.step  # what ArrowRight does
+    assert app.trace("expected") is bar and bar.x != before
+    r = expected_cases(rate_per_million=SWEDEN["rate_per_million"], population=2_000_000, years=2)
+    assert bar.x == (pytest.approx(r.mean),)
+    assert bar.error_x.array == (pytest.approx(r.high - r.mean),)
+    assert bar.error_x.arrayminus == (pytest.approx(r.mean - r.low),)
     assert f"{r.low} to {r.high}" in app.summary_text()
-    assert "hemaedu-app-incidence" in app.container._dom_classes
+    assert "hemaedu-app-regional_incidence" in app.container._dom_classes
 
 
 def test_calculator_study_choice_and_custom_rate() -> None:
-    app = expected_cases_calculator()
-    app.study.value = "japan_nationwide"
-    assert app.rate_slider.value == 8.2
-    app.rate_slider.value = 3.33
-    assert app.study.value == CUSTOM
-    assert "custom rate" in app.summary_text()
-    name = next(n for n, v in app.presets.items() if v["study"] == "taiwan_nationwide")
-    app.apply_preset(name)
-    assert app.rate_slider.value == 5.67
+    app = lesson.expected_cases_calculator()
+    app.controls["study"].value = "japan_nationwide"
+    assert app.controls["rate"].value == rate_of("japan_nationwide")
+    app.controls["rate"].value = 3.33
+    assert app.controls["study"].value == CUSTOM
+    assert text("regional_incidence", "calculator.custom_short") in app.summary_text()
+    app.apply_preset("taiwan_nationwide")
+    assert app.controls["rate"].value == rate_of("taiwan_nationwide")
+    assert app.controls["study"].value == "taiwan_nationwide"
     with pytest.raises(ValueError, match="unknown preset"):
         app.apply_preset("nowhere")
 
 
 def test_rate_slider_bounded_by_table_and_every_rate_reachable() -> None:
-    app = expected_cases_calculator()
-    s = app.rate_slider
-    assert (s.min, s.max) == (INCIDENCE.rate_per_million.min(), INCIDENCE.rate_per_million.max())
-    for rate in INCIDENCE.rate_per_million:
+    s = lesson.expected_cases_calculator().controls["rate"]
+    rates = [r["rate_per_million"] for r in INCIDENCE]
+    assert (s.min, s.max) == (min(rates), max(rates))
+    for rate in rates:
         assert s.snap(rate) == pytest.approx(rate)
 
 
 def test_population_never_invalid() -> None:
-    app = expected_cases_calculator()
-    app.population.value = 0
-    assert app.population.value == 1
-    app.population.value = 10**12
-    assert app.population.value == lesson.MAX_POPULATION
-    assert "less than" not in app.summary_text()
+    app = lesson.expected_cases_calculator()
+    app.controls["population"].value = 0
+    assert app.controls["population"].value == 1
+    app.controls["population"].value = 10**12
+    assert app.controls["population"].value == model.MAX_POPULATION
 
 
 def test_calculator_extremes_and_random_combinations_never_nan() -> None:
-    app = expected_cases_calculator()
+    app = lesson.expected_cases_calculator()
+    c = app.controls
     rng = random.Random(3)
-    studies = [v for _, v in app.study.options]
-    combos = [(p, y, r) for p in (1, lesson.MAX_POPULATION) for y in (1, lesson.MAX_YEARS)
-              for r in (app.rate_slider.min, app.rate_slider.max)]
-    combos += [(rng.randint(1, lesson.MAX_POPULATION), rng.randint(1, lesson.MAX_YEARS),
-                rng.uniform(app.rate_slider.min, app.rate_slider.max)) for _ in range(150)]
+    studies = [v for _, v in c["study"].options]
+    combos = [(p, y, r) for p in (1, model.MAX_POPULATION) for y in (1, model.MAX_YEARS)
+              for r in (c["rate"].min, c["rate"].max)]
+    combos += [(rng.randint(1, model.MAX_POPULATION), rng.randint(1, model.MAX_YEARS),
+                rng.uniform(c["rate"].min, c["rate"].max)) for _ in range(150)]
     for i, (p, y, r) in enumerate(combos):
-        app.population.value = p
-        app.years_slider.value = y
+        c["population"].value = p
+        c["years"].value = y
         if i % 3 == 0:
-            app.study.value = rng.choice(studies)
+            c["study"].value = rng.choice(studies)
         else:
-            app.rate_slider.value = r
+            c["rate"].value = r
         assert _finite_everywhere(_trace_numbers(app.figure))
-        text = app.summary_text()
-        assert "nan" not in text.lower() and "inf" not in text.lower()
+        summary = app.summary_text()
+        assert "nan" not in summary.lower() and "inf" not in summary.lower()
         lo, hi = app.figure.layout.xaxis.range
         assert 0 == lo < hi and math.isfinite(hi)
 
@@ -208,32 +217,33 @@ def test_calculator_extremes_and_random_combinations_never_nan() -> None:
 
 
 def test_explorer_region_filter_updates_both_views_in_place() -> None:
-    app = incidence_explorer()
-    map_fig, rank_fig = app.map_figure, app.figure
-    outlines = map_fig.data[MAP_TRACE["outlines"]].lon
-    assert len(map_fig.data[MAP_TRACE["markers"]].lat) == len(INCIDENCE)
-    app.region.value = "Europe"
-    europe = INCIDENCE[INCIDENCE.region == "Europe"]
-    assert app.map_figure is map_fig and app.figure is rank_fig
-    assert sorted(map_fig.data[MAP_TRACE["markers"]].ids) == sorted(europe.population_id)
-    shown = list(rank_fig.data[0].x) + list(rank_fig.data[1].x)
-    assert sorted(shown) == sorted(europe.rate_per_million)
-    assert rank_fig.data[RANK_TRACE["with_ci"]].x == (2.35,)
+    app = lesson.incidence_explorer()
+    map_fig, rank_fig = app.figures["map"], app.figures["ranked"]
+    outlines = app.trace(MAP_TRACE["outlines"]).lon
+    assert len(app.trace(MAP_TRACE["markers"]).lat) == len(INCIDENCE)
+    app.controls["region"].value = "Europe"
+    europe = [r for r in INCIDENCE if r["region"] == "Europe"]
+    assert app.figures["map"] is map_fig and app.figures["ranked"] is rank_fig
+    assert sorted(app.trace(MAP_TRACE["markers"]).ids) == sorted(r["population_id"] for r in europe)
+    shown = list(app.trace("with_ci").x) + list(app.trace("without_ci").x)
+    assert sorted(shown) == sorted(r["rate_per_million"] for r in europe)
+    assert app.trace("with_ci").x == tuple(r["rate_per_million"] for r in europe if has_ci(r))
     assert len(rank_fig.layout.yaxis.categoryarray) == len(europe)
-    assert map_fig.data[MAP_TRACE["outlines"]].lon is outlines or map_fig.data[0].lon == outlines
-    assert app.summary_text().startswith("Europe: 5 study populations, rates 1.5 to 2.83")
+    assert app.trace(MAP_TRACE["outlines"]).lon == outlines
+    g = group_range(("Europe",))
+    assert app.summary_text().startswith(f"Europe: {g.n} study populations, rates {g.low:g} to {g.high:g}")
     # A region without a published CI leaves the CI trace empty, not NaN.
-    app.region.value = "East Asia"
-    assert rank_fig.data[RANK_TRACE["with_ci"]].x == ()
+    app.controls["region"].value = "East Asia"
+    assert app.trace("with_ci").x == ()
     assert "0 with a published 95% CI" in app.summary_text()
 
 
 def test_explorer_every_region_never_nan() -> None:
-    app = incidence_explorer()
-    for region, _ in app.region.options:
-        app.region.value = region
-        assert _finite_everywhere(_trace_numbers(app.figure))
-        assert _finite_everywhere(_trace_numbers(app.map_figure))
+    app = lesson.incidence_explorer()
+    for _, region in app.controls["region"].options:
+        app.controls["region"].value = region
+        for fig in app.figures.values():
+            assert _finite_everywhere(_trace_numbers(fig))
         assert "nan" not in app.summary_text().lower()
 
 
@@ -241,29 +251,37 @@ def test_explorer_every_region_never_nan() -> None:
 
 
 def test_narrative_numbers_come_from_the_tables() -> None:
-    text = lesson.disagreement_markdown()
-    assert "35 in 2002" in text and "28 in 2010" in text  # Korea claims rows
-    assert "95% CI 2.06-2.64" in text
-    ages = lesson.age_pattern_markdown()
-    assert "10-20 y" in ages and "70-80 y" in ages  # Japan's two peaks
-    assert ages.count("\n| ") == len(load("age_pattern")) + 1 - 1  # header row + one per pattern
+    k02, k10 = row("incidence", "korea_claims_2002"), row("incidence", "korea_claims_2010")
+    text_ = lesson.narrative("disagreement").data
+    assert f"{k02['rate_per_million']:g} in {k02['period_start']}" in text_
+    assert f"{k10['rate_per_million']:g} in {k10['period_start']}" in text_
+    assert f"95% CI {SWEDEN['ci_low']:g}-{SWEDEN['ci_high']:g}" in text_
+    ages = lesson.age_pattern().data
+    assert ages.count("\n| ") == len(records("age_pattern")) + 1 - 1  # header row + one per pattern
+    for pattern in records("age_pattern"):
+        assert pattern["population"] in ages
     check = lesson.check_numbers()
-    assert "mean=23.50, 95% range 15-33" in check
-    assert "East Asian without claims data: 5.67 to 8.2" in check
+    r = expected_cases(rate_per_million=SWEDEN["rate_per_million"], population=model.DEFAULT_POPULATION, years=5)
+    assert f"mean={r.mean:.2f}, 95% range {r.low}-{r.high}" in check
+    east = group_range(EAST_ASIAN_REGIONS, exclude_claims=True)
+    assert f"East Asian without claims data: {east.low:g} to {east.high:g}" in check
+    west = group_range(WESTERN_REGIONS)
+    assert f"({west.low_id} / {west.high_id})" in check
 
 
-def test_self_checks_have_one_right_answer_each() -> None:
-    checks = lesson.self_checks()
-    assert len(checks) >= 2
-    assert checks[0].answer("Claims data count billing records without reviewing each diagnosis")
-    assert not checks[0].answer("Japan's study period was shorter")
-    assert checks[1].answer("Chance is a plausible explanation; watch the next years")
+def test_self_check_answers_follow_the_data() -> None:
+    checks = {c.id: c for c in lesson.self_checks()}
+    gap = checks["claims_gap"]
+    assert f"{row('incidence', 'korea_claims_2002')['rate_per_million']:g}" in gap.question
+    city = checks["one_bad_year"]
+    r = expected_cases(rate_per_million=SWEDEN["rate_per_million"], population=model.DEFAULT_POPULATION, years=1)
+    assert f"sees {r.high}" in city.question and f"({r.low} to {r.high})" in city.options[1].why
+    assert city.answer(city.options[1].text)
 
 
 def test_references_all_exist() -> None:
     from hemaedu import format_references
 
     used = lesson.references_used()
-    text = format_references(used)
-    assert text.count("\n- ") == len(used) - 1
-    assert {"vaht2017", "korea_claims2017", "japan_wce2014"} <= set(used)
+    assert format_references(used).count("\n- ") == len(used) - 1
+    assert {r["source_id"] for r in INCIDENCE} <= set(used)

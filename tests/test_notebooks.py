@@ -3,30 +3,28 @@
 nbval (configured in pyproject.toml) executes each notebook top to bottom; these
 tests check what a reviewer would: the disclaimer near the top, objectives and
 time, guiding questions, self-checks, references at the end, no stored outputs,
-and no clinical figure typed in by hand.
+and a lesson runtime without pandas or numpy (typed numbers: tests/test_content.py).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
-import hemaedu
+from hemaedu.lessons import LESSONS, Lesson
 
 EXPECTED_OUTPUTS = Path(__file__).resolve().parent / "notebook_outputs"
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-LESSON_NAMES = [
-    "00_start_here",
-    "01_pancytopenia",
-    "02_causes",
-    "03_regional_incidence",
-    "04_ist_response",
-    "05_diagnosis_and_treatment",
-]
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+#: The reading order comes from the one registry (hemaedu/lessons/registry.toml).
+LESSON_NAMES = [lesson.name for lesson in LESSONS]
+#: Branch converting each lesson still in hemaedu.widgets (issue 10); the lead removes the marks at merge.
+CONVERTING_BRANCH = {"pancytopenia": "h10l01", "causes": "h10l0205", "ist_response": "h10l04",
+                     "diagnosis_and_treatment": "h10l0205"}
 LITE_CELL = (
     "# In JupyterLite (Python running in the browser) install the course package first; "
     "elsewhere this does nothing.\n"
@@ -115,40 +113,31 @@ def test_code_cells_stay_short(notebook):
             assert len(lines) <= 12, f"{path.name}: a {len(lines)}-line cell belongs in the package"
 
 
-def _clinical_values() -> set[float]:
-    """Every number stored in the data tables, plus response percentages they imply."""
-    values: set[float] = set()
-    for name in hemaedu.TABLES:
-        frame = hemaedu.load(name)
-        for column in frame.select_dtypes(include=["number"]).columns:
-            values.update(float(v) for v in frame[column].dropna())
-    ist = hemaedu.load("ist_response")
-    values.update(round(100 * r / n) for r, n in zip(ist["responders"], ist["n"]))
-    return {v for v in values if math.isfinite(v)}
+# The "no typed numbers" check lives in tests/test_content.py, per lesson and against only the
+# tables that lesson uses (registry.toml `tables`).
 
 
-ALLOWED_CONTEXT = re.compile(
-    r"\b\d+\s*min\b"               # reading times
-    r"|\b(19|20)\d\d\b"            # years, e.g. "BSH 2016"
-    r"|\bNBVAL\w*"
-    r"|#\d+"
-)
-NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)(?![\w.])")
+def _runtime_params() -> list:
+    params = []
+    for lesson in LESSONS:
+        marks = [] if lesson.converted else [pytest.mark.xfail(
+            strict=True, reason=f"{lesson.name} still imports pandas via hemaedu.widgets; "
+                                f"converted on branch {CONVERTING_BRANCH.get(lesson.package, '?')}")]
+        params.append(pytest.param(lesson, id=lesson.name, marks=marks))
+    return params
 
 
-def test_no_hard_coded_clinical_numbers(notebook):
-    path, cells = notebook
-    clinical = _clinical_values()
-    offending = []
-    for cell in cells:
-        text = ALLOWED_CONTEXT.sub(" ", _source(cell))
-        for match in NUMBER.finditer(text):
-            value = float(match.group(1))
-            if value.is_integer() and 0 <= value <= 10:
-                continue
-            if value in clinical:
-                offending.append(match.group(1))
-    assert not offending, (
-        f"{path.name} types numbers that live in data/: {sorted(set(offending))}; "
-        "render them from the tables instead"
-    )
+@pytest.mark.parametrize("lesson", _runtime_params())
+def test_lesson_runs_without_pandas_or_numpy(lesson: Lesson) -> None:
+    """A fresh kernel runs the whole lesson and never imports pandas or numpy (issue 10).
+
+    That keeps a classroom kernel small and lets the lessons run in a browser kernel offline;
+    benchmarks/lesson_memory.py reports the memory the same run uses.
+    """
+    sys.path.insert(0, str(NOTEBOOK_DIR.parent / "benchmarks"))
+    try:
+        from lesson_memory import run_lesson
+    finally:
+        sys.path.pop(0)
+    probe = run_lesson(NOTEBOOK_DIR / lesson.notebook)
+    assert not probe["pandas"] and not probe["numpy"], f"{lesson.notebook} imported {probe}"

@@ -4,7 +4,7 @@
 
 Each lesson is run top to bottom in a fresh kernel; the live widgets cannot run
 without a kernel, so every lesson app contributes a static rendering of its
-figure (see hemaedu.widgets.LessonApp). plotly.js is embedded once per page and
+figure (see hemaedu.lessons._app.App.static_html). plotly.js is embedded once per page and
 every script the stock template would load from a CDN (require.js, MathJax, the
 widget HTML manager) is left out, so the pages work offline.
 """

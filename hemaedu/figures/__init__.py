@@ -9,9 +9,32 @@ and a plain ``go.Figure`` otherwise.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+import _plotly_utils.optional_imports as _optional_imports
 import plotly.graph_objects as go
+
+
+class _UntilImported(set[str]):
+    """plotly's set of optional modules it must not import, extended with numpy until numpy is loaded.
+
+    Why: plotly imports numpy on its own (``plotly/serializers.py`` does ``get_module("numpy")``
+    when a FigureWidget module loads, and validators do on every array) if numpy is installed,
+    although the lessons pass plain lists. That costs a classroom kernel about 20 MiB and keeps
+    the lessons from a numpy-free browser kernel. While numpy is not in ``sys.modules`` plotly
+    treats it as absent; once a learner imports numpy (or pandas) plotly uses it again, because
+    this set stops claiming it (see ``_widget.FigureWidget`` for the one value plotly caches).
+    """
+
+    _LAZY = frozenset({"numpy"})
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(name) or (name in self._LAZY and name not in sys.modules)
+
+
+if not isinstance(_optional_imports._not_importable, _UntilImported):
+    _optional_imports._not_importable = _UntilImported(_optional_imports._not_importable)
 
 #: Okabe & Ito (2008) colour-blind-safe palette, in their recommended order.
 PALETTE = {

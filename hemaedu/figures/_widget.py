@@ -35,13 +35,19 @@ bundle's default export is a factory), so figures stay independent.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import anywidget
 import plotly
 import plotly.graph_objects as go
+import plotly.serializers as _serializers
 import traitlets
+
+# Importing this module runs hemaedu/figures/__init__.py first (the parent package), which hides
+# an unloaded numpy from plotly before plotly.serializers above looks for it.
 
 __all__ = ["FigureWidget"]
 
@@ -144,6 +150,13 @@ def _carrier() -> _BundleCarrier:
 
 class FigureWidget(go.FigureWidget):
     """``go.FigureWidget`` with a loader module that shares one plotly bundle per page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # plotly.serializers caches numpy at import (None while hemaedu.figures hides an unloaded
+        # numpy from plotly); if the learner has imported numpy since, let it serialise arrays.
+        if _serializers.np is None and "numpy" in sys.modules:
+            _serializers.np = sys.modules["numpy"]
+        super().__init__(*args, **kwargs)
 
     _esm = _LOADER
     _hemaedu_bundle_ref = traitlets.Unicode().tag(sync=True)

@@ -20,18 +20,25 @@ world-atlas / Natural Earth) are drawn as one ``Scattergeo`` line trace: only
 ``lon``/``lat`` traces, nothing for plotly.js to fetch. ``tests/test_offline_map.py``
 proves it in Chromium with every outside request blocked.
 
->>> from hemaedu import load
->>> fig = make_incidence_map(load("incidence"))
->>> fig.layout.geo.visible, [t.type for t in fig.data]
-(False, ['scattergeo', 'scattergeo'])
+Builders take the table's rows (``hemaedu.data.records("incidence")``, or a DataFrame) and every
+learner-visible string as parameters: ``labels`` (titles, axis and legend names) and the
+``hover``/``label`` functions that write a row's hover text and axis label. The lesson passes
+them from its content files; without them the figure is drawn with ids only. Each trace carries
+its id in ``meta`` (``"outlines"``, ``"markers"``, ``"with_ci"``, ``"without_ci"``,
+``"expected"``; not ``uid``, which a FigureWidget overwrites, nor ``name``, which is translated),
+so apps and tests address traces by id, never by position.
+
+>>> from hemaedu.data import records
+>>> fig = make_incidence_map(records("incidence"))
+>>> fig.layout.geo.visible, [t.meta for t in fig.data]
+(False, ['outlines', 'markers'])
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -39,7 +46,6 @@ from typing import TYPE_CHECKING, Any
 from . import PALETTE, base_layout, make_figure
 
 if TYPE_CHECKING:
-    import pandas as pd
     import plotly.graph_objects as go
 
     from ..stats import ExpectedCases
@@ -47,22 +53,27 @@ if TYPE_CHECKING:
 __all__ = [
     "MAP_TRACE",
     "RANK_TRACE",
+    "Row",
+    "has_ci",
     "load_outlines",
     "make_expected_cases_chart",
     "make_incidence_map",
     "make_ranked_chart",
     "map_arrays",
     "outline_lonlat",
-    "population_label",
     "ranked_arrays",
+    "ranked_height",
 ]
 
 OUTLINES_FILE = "world_countries_110m.geojson"
 
-#: Trace order of the map: the outlines (drawn once, never updated) then the markers.
-MAP_TRACE = {"outlines": 0, "markers": 1}
-#: Trace order of the ranked chart.
-RANK_TRACE = {"with_ci": 0, "without_ci": 1}
+#: Trace ids (``meta``) of the map: the outlines (drawn once, never updated) and the markers.
+MAP_TRACE = {"outlines": "outlines", "markers": "markers"}
+#: Trace ids (``meta``) of the ranked chart.
+RANK_TRACE = {"with_ci": "with_ci", "without_ci": "without_ci"}
+
+#: One row of the incidence table, as ``hemaedu.data.records`` gives it (``None`` = missing).
+Row = Mapping[str, Any]
 
 # Colour by log10(rate): the table spans more than an order of magnitude, and a
 # linear scale would paint every Western and most Asian studies the same shade.
@@ -74,14 +85,6 @@ _COLORSCALE = "Viridis"
 # shape as well as text, so it never rests on colour.
 _CLAIMS_SYMBOL = "diamond"
 _DEFAULT_SYMBOL = "circle"
-
-# Long area descriptions shortened for axis labels (the full text is in the hover).
-_ABBREVIATIONS = (
-    ("Standard Metropolitan Statistical Area", "metro area"),
-    ("national health insurance data", "insurance claims"),
-    ("Defined subpopulation of ", ""),
-)
-
 
 # --------------------------------------------------------------------------- outlines
 
@@ -129,67 +132,36 @@ def outline_lonlat() -> tuple[tuple[float | None, ...], tuple[float | None, ...]
     return tuple(lon), tuple(lat)
 
 
-# --------------------------------------------------------------------------- labels
+# --------------------------------------------------------------------------- rows
 
 
-def _period(start: Any, end: Any) -> str:
-    def known(x: Any) -> bool:
-        return x is not None and not (isinstance(x, float) and math.isnan(x)) and str(x) != "<NA>"
+def has_ci(row: Row) -> bool:
+    """Whether the row has a published confidence interval (both bounds).
 
-    if known(start) and known(end):
-        return f"{int(start)}" if int(start) == int(end) else f"{int(start)}-{int(end)}"
-    if known(start):
-        return f"from {int(start)}"
-    return "period not stated"
-
-
-def population_label(row: Any) -> str:
-    """Short axis label for one study population: country, area, period.
-
-    >>> population_label({"country": "Sweden", "area": "Whole country",
-    ...                   "period_start": 2000, "period_end": 2011})
-    'Sweden: Whole country, 2000-2011'
+    >>> has_ci({"ci_low": 1.0, "ci_high": 2.0}), has_ci({"ci_low": None, "ci_high": None})
+    (True, False)
     """
-    area = str(row["area"])
-    # Drop long parentheticals (kept in the hover text); keep short ones such
-    # as "(earlier report)" that tell two rows of one city apart.
-    area = re.sub(r" \(([^)]{21,})\)", "", area)
-    period = _period(row["period_start"], row["period_end"])
-    area = area.removesuffix(f", {period}")  # "..., 2002" when the period is 2002
-    for long, short in _ABBREVIATIONS:
-        area = area.replace(long, short)
-    return f"{row['country']}: {area}, {period}"
-
-
-def _fmt(x: float) -> str:
-    """Print a rate as the table gives it (2.35, 35, 1.5), without float noise."""
-    return f"{x:g}"
-
-
-def _hover(row: Any) -> str:
-    has_ci = _has_ci(row)
-    ci = f"95% CI {_fmt(row['ci_low'])}-{_fmt(row['ci_high'])}" if has_ci else "no confidence interval published"
-    cases = row["cases"]
-    n = f"{int(cases)} cases" if cases is not None and str(cases) != "<NA>" else "number of cases not given"
-    return (
-        f"<b>{row['country']}</b>: {row['area']}<br>"
-        f"Period: {_period(row['period_start'], row['period_end'])}<br>"
-        f"Rate: <b>{_fmt(row['rate_per_million'])} per million per year</b> ({row['rate_basis']})<br>"
-        f"{ci}; {n}<br>"
-        f"Method: {row['method']}; age group: {row['age_group']}<br>"
-        f"Source: {row['source_id']}"
-    )
-
-
-def _has_ci(row: Any) -> bool:
     lo, hi = row["ci_low"], row["ci_high"]
     return all(x is not None and not (isinstance(x, float) and math.isnan(x)) for x in (lo, hi))
 
 
-def _rows(df: pd.DataFrame) -> list[dict[str, Any]]:
-    # Plain dicts with None for missing values: nothing NaN reaches a trace.
-    records = df.astype(object).where(df.notna(), None).to_dict("records")
-    return records
+_has_ci = has_ci  # the name lesson code used before issue 10
+
+
+def _rows(table: Any) -> list[dict[str, Any]]:
+    """Plain dicts with ``None`` for missing values, from records or a DataFrame: nothing NaN reaches a trace."""
+    if hasattr(table, "to_dict"):  # a pandas DataFrame from hemaedu.load
+        return [{k: (None if v is None or v != v or str(v) == "<NA>" else v) for k, v in r.items()}
+                for r in table.astype(object).to_dict("records")]
+    return [dict(r) for r in table]
+
+
+def _id(row: Row) -> str:
+    return str(row["population_id"])
+
+
+def _text(labels: Mapping[str, str] | None, key: str) -> str:
+    return (labels or {}).get(key, "")
 
 
 # --------------------------------------------------------------------------- map
@@ -227,15 +199,18 @@ def _nudge(rows: Sequence[dict[str, Any]]) -> list[tuple[float, float]]:
     return out
 
 
-def map_arrays(df: pd.DataFrame) -> dict[str, list[Any]]:
+def map_arrays(rows: Any, *, hover: Callable[[Row], str] | None = None) -> dict[str, list[Any]]:
     """Marker data for the map from (a filtered) incidence table.
 
-    >>> from hemaedu import load
-    >>> a = map_arrays(load("incidence").query("population_id == 'sweden'"))
-    >>> a["lat"], a["rate"], a["symbol"]
-    ([62.0], [2.35], ['circle'])
+    ``hover`` writes each marker's hover text (default: the population id).
+
+    >>> a = map_arrays([{"population_id": "x", "latitude": 62.0, "longitude": 15.0,
+    ...                  "rate_per_million": 4.0, "method": "registry"}])
+    >>> a["lat"], a["size"], a["symbol"]
+    ([62.0], [16.0], ['circle'])
     """
-    rows = _rows(df)
+    rows = _rows(rows)
+    hover = hover or _id
     positions = _nudge(rows)
     return {
         "lat": [p[0] for p in positions],
@@ -244,30 +219,37 @@ def map_arrays(df: pd.DataFrame) -> dict[str, list[Any]]:
         "size": [_marker_size(float(r["rate_per_million"])) for r in rows],
         "color": [round(math.log10(float(r["rate_per_million"])), 4) for r in rows],
         "symbol": [_CLAIMS_SYMBOL if r["method"] == "insurance claims" else _DEFAULT_SYMBOL for r in rows],
-        "text": [_hover(r) for r in rows],
-        "ids": [str(r["population_id"]) for r in rows],
+        "text": [hover(r) for r in rows],
+        "ids": [_id(r) for r in rows],
     }
 
 
-def _color_limits(full: pd.DataFrame) -> tuple[float, float]:
-    rates = full["rate_per_million"]
-    return math.log10(float(rates.min())), math.log10(float(rates.max()))
+def _color_limits(full: Sequence[Row]) -> tuple[float, float]:
+    rates = [float(r["rate_per_million"]) for r in full]
+    return math.log10(min(rates)), math.log10(max(rates))
 
 
 def make_incidence_map(
-    df: pd.DataFrame, *, full: pd.DataFrame | None = None, widget: bool = False
+    rows: Any,
+    *,
+    full: Any = None,
+    widget: bool = False,
+    labels: Mapping[str, str] | None = None,
+    hover: Callable[[Row], str] | None = None,
 ) -> go.Figure:
     """World map of incidence, one marker per study population, drawn offline.
 
-    ``full`` (default ``df``) fixes the colour scale, so colours keep their
-    meaning when ``df`` is a filtered subset.
+    ``full`` (default ``rows``) fixes the colour scale, so colours keep their meaning when
+    ``rows`` is a filtered subset. ``labels`` keys: ``title``, ``colorbar``, ``note``,
+    ``outlines``, ``markers``.
     """
     import plotly.graph_objects as go
 
-    full = df if full is None else full
+    rows = _rows(rows)
+    full = rows if full is None else _rows(full)
     cmin, cmax = _color_limits(full)
     lon, lat = outline_lonlat()
-    a = map_arrays(df)
+    a = map_arrays(rows, hover=hover)
     outlines = go.Scattergeo(
         lon=lon,
         lat=lat,
@@ -275,14 +257,16 @@ def make_incidence_map(
         line=dict(width=0.6, color="#8c8c8c"),
         hoverinfo="skip",
         showlegend=False,
-        name="country outlines",
+        name=_text(labels, "outlines"),
+        meta=MAP_TRACE["outlines"],
     )
     markers = go.Scattergeo(
         lon=a["lon"],
         lat=a["lat"],
         ids=a["ids"],
         mode="markers",
-        name="study population",
+        name=_text(labels, "markers"),
+        meta=MAP_TRACE["markers"],
         text=a["text"],
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
@@ -296,7 +280,7 @@ def make_incidence_map(
             opacity=0.85,
             line=dict(width=1, color="#1a1a1a"),
             colorbar=dict(
-                title=dict(text="per million<br>per year"),
+                title=dict(text=_text(labels, "colorbar")),
                 tickvals=[math.log10(t) for t in _COLOR_TICKS],
                 ticktext=[str(t) for t in _COLOR_TICKS],
                 len=0.8,
@@ -305,7 +289,7 @@ def make_incidence_map(
         ),
     )
     layout = base_layout(
-        title="Acquired aplastic anemia: incidence by study population",
+        title=_text(labels, "title"),
         x_title="",
         y_title="",
         height=480,
@@ -322,7 +306,7 @@ def make_incidence_map(
         ),
         annotations=[
             dict(
-                text="Marker size and colour: rate per million per year; diamond = insurance-claims data",
+                text=_text(labels, "note"),
                 x=0.01, y=-0.02, xref="paper", yref="paper", showarrow=False,
                 xanchor="left", yanchor="top", font=dict(size=12),
             )
@@ -336,28 +320,35 @@ def make_incidence_map(
 # --------------------------------------------------------------------------- ranked chart
 
 
-def ranked_arrays(df: pd.DataFrame) -> dict[str, Any]:
+def ranked_arrays(
+    rows: Any,
+    *,
+    label: Callable[[Row], str] | None = None,
+    hover: Callable[[Row], str] | None = None,
+) -> dict[str, Any]:
     """Data for the ranked chart: categories lowest to highest, split by CI status.
 
-    >>> from hemaedu import load
-    >>> a = ranked_arrays(load("incidence"))
-    >>> a["with_ci"]["x"], a["with_ci"]["minus"], a["with_ci"]["plus"]  # Sweden only
-    ([2.35], [0.29], [0.29])
+    ``label`` writes a row's axis label (default: its id); labels are made unique with the id.
+
+    >>> rows = [{"population_id": "a", "rate_per_million": 3.0, "ci_low": 2.0, "ci_high": 4.5, "method": "registry"},
+    ...         {"population_id": "b", "rate_per_million": 1.0, "ci_low": None, "ci_high": None,
+    ...          "method": "insurance claims"}]
+    >>> a = ranked_arrays(rows)
+    >>> a["categories"], a["with_ci"]["minus"], a["with_ci"]["plus"], a["without_ci"]["symbol"]
+    (['b', 'a'], [1.0], [1.5], ['diamond-open'])
     """
-    rows = sorted(_rows(df), key=lambda r: (float(r["rate_per_million"]), str(r["population_id"])))
+    label = label or _id
+    hover = hover or _id
+    ordered = sorted(_rows(rows), key=lambda r: (float(r["rate_per_million"]), _id(r)))
     labels: list[str] = []
-    for r in rows:
-        label = population_label(r)
-        if r["method"] == "insurance claims":
-            label += " [claims]"
-        if r["rate_basis"] == "age-adjusted":
-            label += " [age-adj.]"
-        if label in labels:  # keep categories unique
-            label += f" ({r['population_id']})"
-        labels.append(label)
+    for r in ordered:
+        text = label(r)
+        if text in labels:  # keep categories unique
+            text += f" ({_id(r)})"
+        labels.append(text)
     out: dict[str, Any] = {"categories": labels}
     for key, keep in (("with_ci", True), ("without_ci", False)):
-        sel = [(lab, r) for lab, r in zip(labels, rows, strict=True) if _has_ci(r) is keep]
+        sel = [(lab, r) for lab, r in zip(labels, ordered, strict=True) if has_ci(r) is keep]
         out[key] = {
             "y": [lab for lab, _ in sel],
             "x": [float(r["rate_per_million"]) for _, r in sel],
@@ -367,39 +358,51 @@ def ranked_arrays(df: pd.DataFrame) -> dict[str, Any]:
                 (_CLAIMS_SYMBOL if r["method"] == "insurance claims" else _DEFAULT_SYMBOL) + ("" if keep else "-open")
                 for _, r in sel
             ],
-            "text": [_hover(r) for _, r in sel],
+            "text": [hover(r) for _, r in sel],
         }
     return out
 
 
-def _ranked_height(n: int) -> int:
+def ranked_height(n: int) -> int:
+    """The ranked chart's height in pixels for ``n`` categories."""
     return 150 + 24 * max(n, 3)
 
 
-def _x_max(df: pd.DataFrame) -> float:
-    top = df["rate_per_million"].max()
-    hi = df["ci_high"].max()
-    values = [float(v) for v in (top, hi) if v == v]  # drop NaN (empty CI column)
+_ranked_height = ranked_height  # the name lesson code used before issue 10
+
+
+def _x_max(full: Sequence[Row]) -> float:
+    values = [float(v) for r in full for v in (r["rate_per_million"], r.get("ci_high")) if v is not None and v == v]
     return max(values) * 1.08 if values else 1.0
 
 
 def make_ranked_chart(
-    df: pd.DataFrame, *, full: pd.DataFrame | None = None, widget: bool = False
+    rows: Any,
+    *,
+    full: Any = None,
+    widget: bool = False,
+    labels: Mapping[str, str] | None = None,
+    label: Callable[[Row], str] | None = None,
+    hover: Callable[[Row], str] | None = None,
 ) -> go.Figure:
     """Ranked dot plot of incidence, whiskers only where a 95% CI was published.
 
-    ``full`` (default ``df``) fixes the x range so a filter does not rescale the axis.
+    ``full`` (default ``rows``) fixes the x range so a filter does not rescale the axis.
+    ``labels`` keys: ``title``, ``x_title``, ``with_ci``, ``without_ci`` (legend names).
     """
     import plotly.graph_objects as go
 
-    full = df if full is None else full
-    a = ranked_arrays(df)
+    rows = _rows(rows)
+    full = rows if full is None else _rows(full)
+    a = ranked_arrays(rows, label=label, hover=hover)
     with_ci = go.Scatter(
         x=a["with_ci"]["x"],
         y=a["with_ci"]["y"],
         mode="markers",
-        name="rate with published 95% CI",
-        marker=dict(size=11, color=PALETTE["blue"], symbol=a["with_ci"]["symbol"], line=dict(width=1.5, color=PALETTE["blue"])),
+        name=_text(labels, "with_ci"),
+        meta=RANK_TRACE["with_ci"],
+        marker=dict(size=11, color=PALETTE["blue"], symbol=a["with_ci"]["symbol"],
+                    line=dict(width=1.5, color=PALETTE["blue"])),
         error_x=dict(type="data", array=a["with_ci"]["plus"], arrayminus=a["with_ci"]["minus"],
                      color=PALETTE["blue"], thickness=2, width=6),
         text=a["with_ci"]["text"],
@@ -409,17 +412,18 @@ def make_ranked_chart(
         x=a["without_ci"]["x"],
         y=a["without_ci"]["y"],
         mode="markers",
-        name="point estimate only (no CI published)",
+        name=_text(labels, "without_ci"),
+        meta=RANK_TRACE["without_ci"],
         marker=dict(size=11, color=PALETTE["vermillion"], symbol=a["without_ci"]["symbol"],
                     line=dict(width=2, color=PALETTE["vermillion"])),
         text=a["without_ci"]["text"],
         hovertemplate="%{text}<extra></extra>",
     )
     layout = base_layout(
-        title="Incidence by study population, lowest to highest",
-        x_title="Incidence (cases per million people per year)",
+        title=_text(labels, "title"),
+        x_title=_text(labels, "x_title"),
         y_title="",
-        height=_ranked_height(len(a["categories"])),
+        height=ranked_height(len(a["categories"])),
         xaxis=dict(range=[0, _x_max(full)], zeroline=True, gridcolor="#e5e5e5"),
         yaxis=dict(categoryorder="array", categoryarray=a["categories"], tickfont=dict(size=12)),
         legend=dict(orientation="h", x=0, y=-0.08, yanchor="top", xanchor="left"),
@@ -435,8 +439,9 @@ def expected_cases_arrays(result: ExpectedCases) -> dict[str, list[float]]:
     """Bar and whisker values for an :class:`~hemaedu.ExpectedCases` result.
 
     >>> from hemaedu import expected_cases
-    >>> expected_cases_arrays(expected_cases(rate_per_million=2.3, population=2_000_000))
-    {'x': [4.6], 'minus': [3.6], 'plus': [4.4]}
+    >>> r = expected_cases(rate_per_million=2.0, population=2_000_000)
+    >>> expected_cases_arrays(r) == {"x": [r.mean], "minus": [r.mean - r.low], "plus": [r.high - r.mean]}
+    True
     """
     mean = float(result.mean)
     return {
@@ -451,24 +456,32 @@ def expected_x_range(result: ExpectedCases) -> list[float]:
     return [0.0, max(float(result.high), float(result.mean), 1.0) * 1.15]
 
 
-def make_expected_cases_chart(result: ExpectedCases, *, label: str = "", widget: bool = False) -> go.Figure:
-    """Bar for the expected count with a whisker for the central Poisson range."""
+def make_expected_cases_chart(
+    result: ExpectedCases, *, label: str = "", widget: bool = False, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Bar for the expected count with a whisker for the central Poisson range.
+
+    ``labels`` keys: ``title`` (or ``label``), ``x_title``, ``category``, ``name``, ``hover``
+    (a plotly hovertemplate).
+    """
     import plotly.graph_objects as go
 
     a = expected_cases_arrays(result)
     bar = go.Bar(
         x=a["x"],
-        y=["expected cases"],
+        y=[_text(labels, "category")],
         orientation="h",
-        name="expected number (mean)",
+        name=_text(labels, "name"),
+        meta="expected",
         marker=dict(color=PALETTE["sky_blue"], line=dict(color=PALETTE["blue"], width=1.5), pattern=dict(shape="/")),
-        error_x=dict(type="data", array=a["plus"], arrayminus=a["minus"], color=PALETTE["black"], thickness=2.5, width=14),
-        hovertemplate="mean %{x:.2f} cases<extra></extra>",
+        error_x=dict(type="data", array=a["plus"], arrayminus=a["minus"], color=PALETTE["black"],
+                     thickness=2.5, width=14),
+        hovertemplate=_text(labels, "hover") or "%{x:.2f}<extra></extra>",
         width=0.5,
     )
     layout = base_layout(
-        title=label or "Expected new cases",
-        x_title=f"Number of new cases (bar: mean; whisker: {result.level:.0%} Poisson range)",
+        title=label or _text(labels, "title"),
+        x_title=_text(labels, "x_title"),
         y_title="",
         height=230,
         xaxis=dict(range=expected_x_range(result), rangemode="tozero"),

@@ -36,8 +36,9 @@ LESSON_APPS: dict[str, dict[str, str]] = {
                         "css": "hemaedu-app-blood-count"},
     "02_causes": {"app": "hemaedu.widgets.causes:differential_explorer",
                   "css": "hemaedu-app-differential"},
-    "03_regional_incidence": {"app": "hemaedu.widgets.incidence:expected_cases_calculator",
-                              "css": "hemaedu-app-incidence"},
+    # Converted to hemaedu.lessons (issue 10): the registry is the source; kept here for benchmarks/run.py.
+    "03_regional_incidence": {"app": "hemaedu.lessons.regional_incidence.apps:expected_cases_calculator",
+                              "css": "hemaedu-app-regional_incidence"},
     "04_ist_response": {"app": "hemaedu.widgets.ist:cohort_simulator", "css": "hemaedu-app-ist"},
     "05_diagnosis_and_treatment": {"app": "hemaedu.widgets.pathway:pathway_explorer",
                                    "css": "hemaedu-app-pathway"},

@@ -21,7 +21,6 @@ test-artifacts/screenshots/<lesson>.png.
 
 from __future__ import annotations
 
-import importlib
 import json
 import math
 from collections.abc import Callable
@@ -32,46 +31,47 @@ import pytest
 from playwright.sync_api import expect
 
 import hemaedu
-from hemaedu.widgets import LESSON_APPS, LessonApp, SelfCheck
+from hemaedu.lessons import LESSONS as REGISTRY
+from hemaedu.lessons import Lesson
+from hemaedu.lessons import lesson as lesson_by_key
+from hemaedu.lessons._legacy import css_class, self_checks
+from hemaedu.lessons._legacy import main_control as main_slider
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-LESSONS = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+#: Every lesson of the registry (hemaedu/lessons/registry.toml), by notebook stem.
+LESSONS = [item.name for item in REGISTRY]
 # The shared machine is slow at times: a kernel round trip can take seconds.
 WAIT_MS = 30_000
 WAIT_S = WAIT_MS / 1000
 
-# Lesson 00 has no figure app: its main control is the one-slider widget demo.
-DEMO = {"app": "hemaedu.widgets.course:widget_demo", "css": "hemaedu-app-widget-demo"}
-SELF_CHECK_MODULES = {
-    "00_start_here": "hemaedu.widgets.course",
-    "01_pancytopenia": "hemaedu.widgets.blood_count",
-    "02_causes": "hemaedu.widgets.causes",
-    "03_regional_incidence": "hemaedu.widgets.incidence",
-    "04_ist_response": "hemaedu.widgets.ist",
-    "05_diagnosis_and_treatment": "hemaedu.widgets.pathway",
-}
 KEYS = ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"]  # net +2 steps, also from the minimum
 
 
+def registry(lesson: str) -> Lesson:
+    return lesson_by_key(lesson)
+
+
 def test_every_lesson_is_covered() -> None:
-    assert LESSONS == sorted(SELF_CHECK_MODULES)
-    assert set(LESSON_APPS) | {"00_start_here"} == set(LESSONS)
+    assert LESSONS == sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 # --------------------------------------------------------------------------- Python side
 
 
 def build(lesson: str) -> Any:
-    """A fresh instance of the lesson's main app, as the notebook builds it."""
-    module, function = LESSON_APPS.get(lesson, DEMO)["app"].split(":")
-    return getattr(importlib.import_module(module), function)()
+    """A fresh instance of the lesson's main app, as the notebook builds it (through the registry)."""
+    return registry(lesson).app()
 
 
-def main_slider(app: Any) -> Any:
-    """The app's main slider (lesson 00's widget demo calls it ``slider``)."""
-    return app.main_slider if hasattr(app, "main_slider") else app.slider
+def has_figure(app: Any) -> bool:
+    return getattr(app, "figure", None) is not None
+
+
+def summary_of(app: Any) -> str:
+    """The live sentence under the app (the old lesson 00 demo called it ``text()``)."""
+    return app.summary_text() if hasattr(app, "summary_text") else app.text()
 
 
 def expected_app(lesson: str, slider_value: float) -> Any:
@@ -142,7 +142,7 @@ def slider_value(slider: Any) -> float:
     return float(slider.input_value())
 
 
-def answer_self_check(page: Any, check: SelfCheck) -> None:
+def answer_self_check(page: Any, check: Any) -> None:
     """Click the option just above the right one and check it; then one arrow key, Enter on the button.
 
     One key press sends one change: ipywidgets throttles a model's updates while
@@ -214,7 +214,7 @@ def check_tab_order(page: Any, lesson: str) -> None:
         if focused["selfCheck"] and focused["type"] == "radio":
             break
     reached_slider = any(f["type"] == "range" and f["label"] == main_slider(app).description
-                         and f["app"] == LESSON_APPS[lesson]["css"] for f in seen)
+                         and f["app"] == css_class(registry(lesson)) for f in seen)
     reached_presets = {f["text"] for f in seen if f["tag"] == "button"} & presets
     reached_radio = [f for f in seen if f["selfCheck"] and f["type"] == "radio"]
     summary = [(f["tag"], f["type"], f["label"] or f["legend"] or f["text"]) for f in seen]
@@ -223,21 +223,26 @@ def check_tab_order(page: Any, lesson: str) -> None:
     assert reached_radio and reached_radio[0]["legend"].startswith("Self-check: "), summary
 
 
+def _preset_id(app: Any, label: str) -> str:
+    """The preset whose button reads ``label`` (new apps: content labels; old apps: the names)."""
+    if hasattr(app, "preset_label"):
+        return next(p for p in app.presets if app.preset_label(p) == label)
+    return next(p for p in app.presets if p.capitalize() == label)
+
+
 def check_preset(page: Any, lesson: str, plotly: Any, index: int) -> None:
     """Clicking "Very severe ..." draws the preset and shows the grade the rules give."""
-    from hemaedu.widgets.blood_count import PRESETS
-
-    name = "very severe aplastic anemia"
-    preset = PRESETS[name]
+    label = "Very severe aplastic anemia"
+    app = build(lesson)
+    preset = app.presets[_preset_id(app, label)]
     grade = hemaedu.severity(anc=preset["anc"], platelets=preset["platelets"],
                              reticulocytes=preset["reticulocytes"], cellularity=preset["cellularity"])
     assert str(grade) == "very severe"  # the vignette is meant to be very severe
-    app = build(lesson)
-    app.apply_preset(name)
+    app.apply_preset(_preset_id(app, label))
     expected = trace_values(app.figure.data)
 
-    css = LESSON_APPS[lesson]["css"]
-    page.locator(f".{css}").get_by_role("button", name="Very severe aplastic anemia", exact=True).click()
+    css = css_class(registry(lesson))
+    page.locator(f".{css}").get_by_role("button", name=label, exact=True).click()
     plotly.wait_until(page, lambda fig: trace_values(fig["data"]) == expected, figure=index, timeout=WAIT_S)
     summary = page.locator(f".{css} .hemaedu-summary")
     expect(summary).to_have_text(app.summary_text(), timeout=WAIT_MS)
@@ -259,8 +264,7 @@ EXTRA_STEPS: dict[str, list[Callable[..., None]]] = {
 def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screenshot, output_errors,
                          blocked_requests, console_errors) -> None:
     page = browser_page
-    spec = LESSON_APPS.get(lesson, DEMO)
-    css = spec["css"]
+    css = css_class(registry(lesson))
     voila.open(page, f"{lesson}.ipynb")
     try:
         # App mode: the narrative, no code.
@@ -277,7 +281,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         slider.wait_for(timeout=WAIT_MS)
         assert output_errors(page) == []
         assert slider_value(slider) == pytest.approx(main_slider(app).value)
-        if isinstance(app, LessonApp):
+        if has_figure(app):
             page.locator(f".{css} .js-plotly-plot").wait_for(timeout=WAIT_MS)
         # anywidget 0.11 gives each model 2 s to load its JavaScript; a model that
         # misses it renders but ignores every later update from Python.
@@ -287,7 +291,7 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
             check_tab_order(page, lesson)
 
         index = None
-        if isinstance(app, LessonApp):
+        if has_figure(app):
             index = figure_index(page, css)
             start = trace_values(app.figure.data)
             fig = plotly.wait_until(page, lambda f: trace_values(f["data"]) == start, figure=index,
@@ -304,19 +308,19 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         moved = slider_value(slider)
         assert moved == pytest.approx(main_slider(app).value + 2 * main_slider(app).step)
         expected = expected_app(lesson, moved)
-        if isinstance(expected, LessonApp):
+        if has_figure(expected):
             new = trace_values(expected.figure.data)
             assert new != start, "moving the slider should change the figure"
             plotly.wait_until(page, lambda f: trace_values(f["data"]) == new, figure=index, timeout=WAIT_S)
             expect(container.locator(".hemaedu-summary")).to_have_text(expected.summary_text(),
                                                                         timeout=WAIT_MS)
         else:  # lesson 00's widget demo: the sentence under the slider follows it
-            expect(container.locator(".hemaedu-summary")).to_have_text(expected.text(), timeout=WAIT_MS)
+            expect(container.locator(".hemaedu-summary")).to_have_text(summary_of(expected), timeout=WAIT_MS)
 
         for step in EXTRA_STEPS.get(lesson, []):
             step(page, lesson, plotly, index)
 
-        checks = importlib.import_module(SELF_CHECK_MODULES[lesson]).self_checks()
+        checks = self_checks(registry(lesson))
         if checks:
             answer_self_check(page, checks[0])
 

@@ -19,13 +19,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from servers import NOTEBOOKS, REPO
+from servers import REPO
 
-from hemaedu.widgets import LESSON_APPS
+from hemaedu.lessons import LESSONS as REGISTRY
 
 pytestmark = pytest.mark.browser
 
-LESSONS = sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+LESSONS = [lesson.name for lesson in REGISTRY]
+#: Lessons whose apps draw a figure (lesson 00's practice slider has none).
+WITH_FIGURES = {lesson.name for lesson in REGISTRY if lesson.package != "start_here"}
 OUTSIDE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.I)
 OUTSIDE_STYLESHEET = re.compile(
     r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>|@import\s+(?:url\()?[\"']?(?:https?:)?//", re.I
@@ -60,7 +62,7 @@ def test_page_embeds_everything(exported: Path, lesson: str):
     assert not OUTSIDE_SCRIPT.search(text), OUTSIDE_SCRIPT.search(text).group(0)
     assert not OUTSIDE_STYLESHEET.search(text), OUTSIDE_STYLESHEET.search(text).group(0)
     assert len(PLOTLY_BANNER.findall(text)) == 1, "plotly.js must be embedded exactly once"
-    if lesson in LESSON_APPS:  # a lesson with an app draws its figure from embedded data
+    if lesson in WITH_FIGURES:  # a lesson with an app draws its figure from embedded data
         assert "Plotly.newPlot" in text
 
 
@@ -96,7 +98,7 @@ def test_page_renders_offline_in_chromium(exported: Path, lesson: str, chromium:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         page.goto((exported / f"{lesson}.html").as_uri(), wait_until="load", timeout=60_000)
-        if lesson in LESSON_APPS:
+        if lesson in WITH_FIGURES:
             page.wait_for_function(
                 "() => [...document.querySelectorAll('.js-plotly-plot')]"
                 ".some((gd) => gd.data && gd.data.length && gd.querySelector('svg.main-svg'))",

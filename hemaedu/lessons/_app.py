@@ -1,0 +1,352 @@
+"""The app protocol every lesson app follows, the self-check widget and the references block.
+
+An app declares what is particular to it and :class:`App` does the rest once::
+
+    class Calculator(App):
+        package = "regional_incidence"       # content and registry entry
+        app_id = "expected_cases_calculator" # the factory name in registry.toml
+        main_control = "years"               # the control tests and the benchmark drive
+
+        def make_controls(self): return {"years": Slider(...), ...}
+        def compute(self, **values): return model.expected(**values)   # pure
+        def make_figure(self, view): return figures.make_chart(..., widget=True)
+        def patch(self, view): return {"expected": {"x": [...]}, "layout": {"xaxis.range": [...]}}
+        def summary(self, view): return text(self.package, "summary", ...)
+
+The base class builds the controls, observes each one once, builds preset buttons and applies a
+preset with one redraw, patches traces *by name* inside ``figure.batch_update()`` sending only the
+properties that changed, writes the live one-line summary (``role="status"``), puts the lesson's
+CSS class from the registry on the container, and gives a static-HTML fallback for exports
+without a kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import ipywidgets as w
+from IPython.display import Markdown
+
+from ..controls import Choice, Slider
+from ..data import format_references
+from ..units import convert
+from . import lesson as _lesson
+from . import measure
+from .content import Option, Question, questions, text
+
+__all__ = ["App", "Option", "Question", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
+
+
+def status_html(sentence: str) -> str:
+    """Wrap a summary sentence so screen readers announce its changes politely."""
+    return f'<p class="hemaedu-summary" role="status" aria-live="polite">{html.escape(sentence)}</p>'
+
+
+def measure_slider(key: str, *, value: float, unit: str | None = None, description: str | None = None,
+                   help: str | None = None) -> Slider:  # noqa: A002 - the Slider's own name
+    """A slider for a measure of ``measures.toml``: grid from the table, label and help from content."""
+    m = measure(key)
+    unit = unit or m.canonical
+    grid = m.grid(unit)
+    if unit != m.canonical:
+        value = convert(value, m.canonical, unit)
+    from ..thresholds import unit_symbol
+
+    return Slider(value=value, min=grid.min, max=grid.max, step=grid.step, readout_format=grid.format,
+                  description=description or m.label, unit=unit_symbol(unit), help=help or m.help)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
+    if isinstance(old, float) and isinstance(new, float) and math.isnan(old) and math.isnan(new):
+        return True
+    return bool(old == new)
+
+
+class App:
+    """Base class of every lesson app (see the module docstring for the protocol).
+
+    Subclasses set ``package``, ``app_id`` and ``main_control`` and implement
+    :meth:`make_controls`, :meth:`compute`, :meth:`make_figure` (or :meth:`make_figures`),
+    :meth:`patch` and :meth:`summary`; optionally :meth:`details`, :meth:`react`, ``presets``.
+    """
+
+    package: ClassVar[str]
+    app_id: ClassVar[str]
+    main_control: ClassVar[str]
+    #: preset id -> control values; labels come from content ``presets.<id>.label`` (see :meth:`preset_label`).
+    presets: dict[str, dict[str, Any]] = {}
+    #: Whether to show a button per preset (an app whose presets are a control's options sets False).
+    show_preset_buttons: ClassVar[bool] = True
+
+    def __init__(self, **values: Any) -> None:
+        self._holding = False
+        self.redraws = 0
+        self.controls: dict[str, w.Widget] = self.make_controls()
+        if self.main_control not in self.controls:
+            raise ValueError(f"{type(self).__name__}: main_control {self.main_control!r} is not a control")
+        for key, value in values.items():
+            if key not in self.controls:
+                raise ValueError(f"{type(self).__name__} has no control {key!r}; controls: {list(self.controls)}")
+            self.controls[key].value = value
+        for key in values:
+            self._set_values(self.react(key, self.values()))
+        self.view = self.compute(**self.values())
+        self.figures: dict[str, Any] = self.make_figures(self.view)
+        self.figure = next(iter(self.figures.values()), None)  # None: an app without a figure
+        self.status = w.HTML(layout=w.Layout(min_height="1.5em"))
+        self.details_html = w.HTML()
+        self.preset_buttons: dict[str, w.Button] = {}
+        if self.show_preset_buttons:
+            for preset_id in self.presets:
+                button = w.Button(description=self.preset_label(preset_id),
+                                  tooltip=self.preset_hint(preset_id), layout=w.Layout(width="auto"))
+                button.on_click(lambda _b, p=preset_id: self.apply_preset(p))
+                self.preset_buttons[preset_id] = button
+        for name, control in self.controls.items():
+            control.observe(lambda change, n=name: self._on_change(n), names="value")
+        self._write_text()
+        self._container: w.Box | None = None
+
+    # -- the protocol (subclasses) -------------------------------------------
+    def make_controls(self) -> dict[str, w.Widget]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def compute(self, **values: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def make_figure(self, view: Any) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def make_figures(self, view: Any) -> dict[str, Any]:
+        """Every figure of the app by name, main figure first (default: ``{"main": make_figure(view)}``)."""
+        return {"main": self.make_figure(view)}
+
+    def patch(self, view: Any) -> dict[str, dict[str, Any]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def summary(self, view: Any) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def details(self, view: Any) -> str:
+        """Optional HTML under the figure."""
+        return ""
+
+    def react(self, changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Values other controls take when ``changed`` changes (e.g. a choice moving a slider)."""
+        return {}
+
+    def preset_label(self, preset_id: str) -> str:
+        return text(self.package, f"presets.{preset_id}.label")
+
+    def preset_hint(self, preset_id: str) -> str:
+        return text(self.package, f"presets.{preset_id}.hint")
+
+    # -- what the base class does ---------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The controls' current values by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _set_values(self, values: Mapping[str, Any]) -> None:
+        was = self._holding
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = was
+
+    def _on_change(self, name: str) -> None:
+        if self._holding:
+            return
+        follow = self.react(name, self.values())
+        if follow:
+            self._set_values(follow)
+        self.redraw()
+
+    def apply_preset(self, preset_id: str) -> None:
+        """Set the controls to a preset's values, then redraw once."""
+        if preset_id not in self.presets:
+            raise ValueError(f"unknown preset {preset_id!r}; presets: {', '.join(self.presets)}")
+        values = dict(self.presets[preset_id])
+        self._set_values(values)
+        for name in values:
+            follow = self.react(name, self.values())
+            if follow:
+                self._set_values(follow)
+        self.redraw()
+
+    def trace(self, name: str) -> Any:
+        """The trace whose id (``meta``) or name is ``name``, in any of the app's figures.
+
+        Figure builders put a language-neutral id in each trace's ``meta`` (a FigureWidget
+        overwrites ``uid``); traces are never addressed by position.
+        """
+        for figure in self.figures.values():
+            for trace in figure.data:
+                if name in (trace.meta, trace.name):
+                    return trace
+        names = [t.meta or t.name for f in self.figures.values() for t in f.data]
+        raise ValueError(f"{type(self).__name__} has no trace {name!r}; traces: {names}")
+
+    def redraw(self) -> None:
+        """Recompute the view and patch the figures in place (one message per figure)."""
+        self.view = self.compute(**self.values())
+        changes = self.patch(self.view)
+        by_figure: dict[str, list[tuple[Any, dict[str, Any]]]] = {key: [] for key in self.figures}
+        layouts: dict[str, dict[str, Any]] = {}
+        for target, props in changes.items():
+            if target == "layout":
+                layouts[next(iter(self.figures))] = props
+            elif target.startswith("layout:"):
+                layouts[target.split(":", 1)[1]] = props
+            else:
+                trace = self.trace(target)
+                key = next(k for k, f in self.figures.items() if any(t is trace for t in f.data))
+                by_figure[key].append((trace, props))
+        for key, figure in self.figures.items():
+            todo = [(t, p) for t, p in by_figure[key]]
+            layout = layouts.get(key, {})
+            with figure.batch_update():
+                for trace, props in todo:
+                    for path, value in props.items():
+                        if not _same(trace[path], value):
+                            trace[path] = value
+                for path, value in layout.items():
+                    if not _same(figure.layout[path], value):
+                        figure.layout[path] = value
+        self.redraws += 1
+        self._write_text()
+
+    def _write_text(self) -> None:
+        self.status.value = status_html(self.summary(self.view))
+        self.details_html.value = self.details(self.view)
+
+    def summary_text(self) -> str:
+        """The sentence currently shown under the figure."""
+        return self.summary(self.view)
+
+    @property
+    def main_slider(self) -> w.Widget:
+        """The main control's widget (the name benchmarks/run.py used before issue 10)."""
+        return self.controls[self.main_control]
+
+    # -- display ----------------------------------------------------------------
+    @property
+    def css_class(self) -> str:
+        return _lesson(self.package).app_css_class(self.app_id)
+
+    def layout_children(self) -> list[w.Widget]:
+        """Controls, preset buttons, the figures, the summary, the details."""
+        children: list[w.Widget] = [w.VBox(list(self.controls.values()))]
+        if self.preset_buttons:
+            heading = w.HTML(f"<strong>{html.escape(text('common', 'presets_heading'))}</strong>")
+            box = w.HBox(list(self.preset_buttons.values()), layout=w.Layout(flex_flow="row wrap"))
+            box.add_class("hemaedu-presets")
+            children.append(w.VBox([heading, box]))
+        return [*children, *self.figures.values(), self.status, self.details_html]
+
+    @property
+    def container(self) -> w.Box:
+        if self._container is None:
+            self._container = w.VBox(self.layout_children())
+            self._container.add_class(self.css_class)
+        return self._container
+
+    def static_html(self) -> str:
+        """The figures and summary as HTML that needs no kernel (plotly.js not included)."""
+        figures = "\n".join(f.to_html(full_html=False, include_plotlyjs=False) for f in self.figures.values())
+        if not self.figures:  # an app of controls only: show where they stand
+            figures = "".join(
+                f"<p><strong>{html.escape(c.description)}</strong>: {html.escape(c.readout)}</p>"
+                for c in self.controls.values() if isinstance(c, Slider)
+            )
+            hint = f"<p><em>{html.escape(text('common', 'open_to_move'))}</em></p>"
+            return f"{figures}{self.status.value}{hint}"
+        return f"{figures}\n{self.status.value}\n{self.details_html.value}"
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = self.container._repr_mimebundle_(**kwargs)
+        # Front ends with a widget manager show the live view; nbconvert's HTML
+        # export (no kernel) falls back to the static rendering.
+        bundle["text/html"] = self.static_html()
+        return bundle
+
+
+class SelfCheck:
+    """A self-check question with immediate feedback, from a :class:`~hemaedu.lessons.content.Question`.
+
+    The feedback stays on the Python side until the learner presses "Check answer", so the
+    answer cannot be read off the page beforehand.
+
+    >>> q = SelfCheck(Question("demo", "Which lineage fights bacteria?", (
+    ...     Option("Neutrophils", True, "They are the first line against bacteria."),
+    ...     Option("Platelets", False, "Platelets stop bleeding."))))
+    >>> q.feedback.value
+    ''
+    >>> q.answer("Platelets")
+    False
+    >>> "Not quite" in q.feedback.value
+    True
+    """
+
+    def __init__(self, question: Question) -> None:
+        if sum(o.correct for o in question.options) != 1:
+            raise ValueError(f"question {question.id!r} needs exactly one correct option")
+        self.id = question.id
+        self.question = question.prompt
+        self.options = list(question.options)
+        # The question is the radio group's legend, so a screen reader announces
+        # it with every option; nothing is selected until the learner chooses.
+        self.choices = Choice(
+            options=[o.text for o in self.options], value=None, allow_none=True,
+            description=text("common", "self_check_prefix", prompt=question.prompt),
+        )
+        self.check = w.Button(description=text("common", "check_answer"),
+                              tooltip=text("common", "check_answer_tooltip"))
+        self.feedback = w.HTML()
+        self.check.on_click(lambda _button: self._show_feedback())
+        self.widget = w.VBox([self.choices, self.check, self.feedback])
+        self.widget.add_class("hemaedu-self-check")
+
+    def _show_feedback(self) -> bool | None:
+        chosen = next((o for o in self.options if o.text == self.choices.value), None)
+        if chosen is None:
+            self.feedback.value = status_html(text("common", "choose_first"))
+            return None
+        verdict = text("common", "correct" if chosen.correct else "not_quite")
+        self.feedback.value = status_html(f"{verdict} {chosen.why}")
+        return chosen.correct
+
+    def answer(self, option_text: str) -> bool:
+        """Select ``option_text`` and check it, as a learner would; returns whether it was right."""
+        self.choices.value = option_text
+        result = self._show_feedback()
+        if result is None:
+            raise ValueError(f"{option_text!r} is not an option of question {self.id!r}")
+        return result
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        items = "".join(f"<li>{html.escape(o.text)}</li>" for o in self.options)
+        bundle["text/html"] = (
+            f"<p><strong>{html.escape(text('common', 'self_check_heading'))}</strong> "
+            f"{html.escape(self.question)}</p><ul>{items}</ul>"
+            f"<p><em>{html.escape(text('common', 'open_to_answer'))}</em></p>"
+        )
+        return bundle
+
+
+def self_checks(package: str) -> list[SelfCheck]:
+    """The self-checks of a lesson, from its ``questions.toml``."""
+    return [SelfCheck(q) for q in questions(package)]
+
+
+def references(source_ids: Iterable[str]) -> Markdown:
+    """The lesson's references as Markdown, rendered from the ``references`` table."""
+    return Markdown(format_references(list(source_ids)))
+

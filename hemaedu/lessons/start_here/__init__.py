@@ -1,0 +1,76 @@
+"""Lesson 00: how the course works, the course map, a practice slider and how to cite the data.
+
+What the notebook calls (``from hemaedu.lessons import start_here as lesson``)::
+
+    lesson.course_map()      the lessons in order with their time (from the registry)
+    lesson.widget_demo()     the practice slider
+    lesson.how_to_cite()     the citation, rendered from the data package
+    lesson.course_plan()     reading order and times as plain text (pinned by the notebook)
+    lesson.self_checks()     the self-check questions
+    lesson.references()      the guidelines the course builds on
+"""
+
+from __future__ import annotations
+
+from IPython.display import Markdown
+
+from .. import LESSONS, _app
+from ..content import markdown, text
+from .apps import WidgetDemo, widget_demo
+from .model import SOURCES, total_minutes
+
+__all__ = ["WidgetDemo", "course_map", "course_map_markdown", "course_plan", "how_to_cite", "references",
+           "self_checks", "total_minutes", "widget_demo"]
+
+PACKAGE = "start_here"
+
+
+def course_map_markdown() -> str:
+    """The lessons as a Markdown table: link, what each does and its time (the README shows the same).
+
+    >>> course_map_markdown().count("\\n") == len(LESSONS) + 2
+    True
+    """
+    header = [str(h) for h in _header()]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += [text("common", "course_map.row", number=item.number, title=item.title, notebook=item.notebook,
+                   description=item.description, minutes=item.minutes) for item in LESSONS]
+    lines.append(text("common", "course_map.total", minutes=total_minutes()))
+    return "\n".join(lines)
+
+
+def _header() -> list[str]:
+    from ..content import get
+
+    return list(get("common", "course_map.header"))
+
+
+def course_map() -> Markdown:
+    """The course map, displayed."""
+    return Markdown(course_map_markdown())
+
+
+def course_plan() -> str:
+    """Reading order, times and the data release as plain text (the notebook pins it)."""
+    lines = [text("common", "course_map.plan_line", number=i.number, title=i.title, minutes=i.minutes)
+             for i in LESSONS]
+    lines.append(text("common", "course_map.plan_total", minutes=total_minutes()))
+    from ...data import TABLES
+
+    lines.append(text(PACKAGE, "check_numbers.tables", n=len(TABLES)))
+    return "\n".join(lines)
+
+
+def how_to_cite() -> Markdown:
+    """How to cite the course data, rendered from the data package and the references table."""
+    return Markdown(markdown(PACKAGE, "how_to_cite"))
+
+
+def self_checks() -> list[_app.SelfCheck]:
+    """Self-checks about how to use the course."""
+    return _app.self_checks(PACKAGE)
+
+
+def references() -> Markdown:
+    """The guidelines the whole course builds on."""
+    return _app.references(SOURCES)
