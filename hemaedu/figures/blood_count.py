@@ -17,6 +17,12 @@ Values below the range are drawn as left-pointing vermillion triangles, values
 above it as right-pointing orange triangles and values inside it as blue
 circles, so the status never relies on colour alone.
 
+Every string the figure shows (title, axis title, legend names, row labels,
+hover and side texts) is passed in by the caller, so the builder holds no
+learner-visible words. Each trace carries its key of :data:`TRACES` as a
+language-neutral id in ``meta`` (a FigureWidget overwrites ``uid``) and is
+addressed by it, never by position; its ``name`` is the legend text.
+
 >>> relative_position(75, 150)
 50.0
 >>> relative_position(9999, 150)  # capped at the right edge
@@ -28,7 +34,7 @@ circles, so the status never relies on colour alone.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -38,7 +44,8 @@ from . import PALETTE, base_layout, make_figure
 __all__ = [
     "MAX_POSITION",
     "MIN_POSITION",
-    "TRACE_INDEX",
+    "TRACES",
+    "axis_labels",
     "Mark",
     "MeasureRow",
     "make_blood_count_figure",
@@ -53,22 +60,14 @@ MAX_POSITION = 600.0
 _TEXT_X = MAX_POSITION * 1.25
 _BAND_HALF_HEIGHT = 0.32
 
-#: Trace order of the figure, so apps and tests can address traces by name.
-TRACE_INDEX = {
-    "band": 0,
-    "stem": 1,
-    "normal": 2,
-    "low": 3,
-    "high": 4,
-    "cutoff": 5,
-    "other_limit": 6,
-    "text": 7,
-}
+#: The figure's traces, in drawing order; ``labels`` passed to
+#: :func:`make_blood_count_figure` names each one (its legend entry).
+TRACES = ("band", "stem", "normal", "low", "high", "cutoff", "other_limit", "text")
 
 _STATUS_STYLE = {
-    "normal": dict(name="Within the reference range", symbol="circle", color=PALETTE["blue"]),
-    "low": dict(name="Below the lower limit", symbol="triangle-left", color=PALETTE["vermillion"]),
-    "high": dict(name="Above the upper limit", symbol="triangle-right", color=PALETTE["orange"]),
+    "normal": dict(symbol="circle", color=PALETTE["blue"]),
+    "low": dict(symbol="triangle-left", color=PALETTE["vermillion"]),
+    "high": dict(symbol="triangle-right", color=PALETTE["orange"]),
 }
 
 
@@ -85,45 +84,42 @@ def relative_position(value: float, low: float) -> float:
 
 @dataclass(frozen=True)
 class Mark:
-    """A labelled tick on a row: a severity cut-off or another source's limit."""
+    """A labelled tick on a row at ``value`` (the row's unit): a cut-off or another source's limit."""
 
-    position: float
+    value: float
     text: str
 
 
 @dataclass(frozen=True)
 class MeasureRow:
-    """One row of the chart, in the units the learner chose.
+    """One row of the chart, in the unit the learner chose.
 
     ``status`` is ``"low"``, ``"normal"`` or ``"high"`` relative to the
     reference range ``low``-``high`` (``high`` is None when the source gives a
-    lower limit only); ``value_text`` and ``range_text`` are printed beside the
-    row, ``hover_range`` (e.g. the sources of the limits) in the hover text.
+    lower limit only). ``label`` is the row's axis label, ``side_text`` is
+    printed beside the row and ``hover`` shown over its point.
     """
+
+    key: str
+    label: str
+    value: float
+    low: float
+    high: float | None
+    status: str
+    side_text: str
+    hover: str
+    cutoffs: tuple[Mark, ...] = field(default_factory=tuple)
+    other_limits: tuple[Mark, ...] = field(default_factory=tuple)
+
+    @property
+    def position(self) -> float:
+        """Where the value sits on the relative scale."""
+        return relative_position(self.value, self.low)
 
     @property
     def band_end(self) -> float:
         """Where the shaded band ends on the relative scale."""
         return MAX_POSITION if self.high is None else relative_position(self.high, self.low)
-
-    key: str
-    label: str
-    value: float
-    unit: str
-    low: float
-    high: float | None
-    status: str
-    position: float
-    value_text: str
-    range_text: str
-    hover_range: str = ""
-    cutoffs: tuple[Mark, ...] = field(default_factory=tuple)
-    other_limits: tuple[Mark, ...] = field(default_factory=tuple)
-
-
-def _percent_text(row: MeasureRow) -> str:
-    percent = 100.0 * row.value / row.low
-    return f"{percent:.0f}%" if percent >= 10 else f"{percent:.1f}%"
 
 
 def _row_y(n_rows: int, i: int) -> float:
@@ -131,64 +127,57 @@ def _row_y(n_rows: int, i: int) -> float:
     return float(n_rows - 1 - i)
 
 
-def trace_data(rows: Sequence[MeasureRow]) -> list[dict[str, list]]:
-    """The data of every trace (in :data:`TRACE_INDEX` order) for ``rows``.
+def trace_data(rows: Sequence[MeasureRow]) -> dict[str, dict[str, list]]:
+    """The data of every trace (keyed by :data:`TRACES`) for ``rows``.
 
     Pure: apps call it on every change and copy only what differs into the
     existing figure.
+
+    >>> row = MeasureRow("platelets", "Platelets", 60.0, 150.0, 450.0, "low", "", "", (Mark(20.0, ""),))
+    >>> data = trace_data([row])
+    >>> data["low"]["x"], data["cutoff"]["x"], data["normal"]["x"]
+    ([40.0], [13.333333333333334], [])
     """
     n = len(rows)
-    band_x: list = []
-    band_y: list = []
-    stem_x: list = []
-    stem_y: list = []
+    band: dict[str, list] = {"x": [], "y": []}
+    stem: dict[str, list] = {"x": [], "y": []}
     points: dict[str, dict[str, list]] = {s: {"x": [], "y": [], "customdata": []} for s in _STATUS_STYLE}
-    cut = {"x": [], "y": [], "customdata": []}
-    other = {"x": [], "y": [], "customdata": []}
-    text = {"x": [], "y": [], "text": []}
+    cut: dict[str, list] = {"x": [], "y": [], "customdata": []}
+    other: dict[str, list] = {"x": [], "y": [], "customdata": []}
+    text: dict[str, list] = {"x": [], "y": [], "text": []}
     for i, row in enumerate(rows):
         y = _row_y(n, i)
         lo_y, hi_y = y - _BAND_HALF_HEIGHT, y + _BAND_HALF_HEIGHT
         end = row.band_end
-        band_x += [100.0, end, end, 100.0, 100.0, None]
-        band_y += [lo_y, lo_y, hi_y, hi_y, lo_y, None]
-        stem_x += [100.0, row.position, None]
-        stem_y += [y, y, None]
+        band["x"] += [100.0, end, end, 100.0, 100.0, None]
+        band["y"] += [lo_y, lo_y, hi_y, hi_y, lo_y, None]
+        position = row.position
+        stem["x"] += [100.0, position, None]
+        stem["y"] += [y, y, None]
         p = points[row.status]
-        p["x"].append(row.position)
+        p["x"].append(position)
         p["y"].append(y)
-        word = {"low": "below", "normal": "within", "high": "above"}[row.status]
-        p["customdata"].append(
-            f"{row.label}: {row.value_text} = {_percent_text(row)} of the lower limit, {word} the reference "
-            f"range {row.range_text}{row.hover_range}"
-        )
-        for mark in row.cutoffs:
-            cut["x"].append(mark.position)
-            cut["y"].append(y)
-            cut["customdata"].append(f"{row.label}: {mark.text}")
-        for mark in row.other_limits:
-            other["x"].append(mark.position)
-            other["y"].append(y)
-            other["customdata"].append(f"{row.label}: {mark.text}")
+        p["customdata"].append(row.hover)
+        for marks, target in ((row.cutoffs, cut), (row.other_limits, other)):
+            for mark in marks:
+                target["x"].append(relative_position(mark.value, row.low))
+                target["y"].append(y)
+                target["customdata"].append(mark.text)
         text["x"].append(_TEXT_X)
         text["y"].append(y)
-        text["text"].append(f"{row.value_text} (range {row.range_text})")
-    return [
-        {"x": band_x, "y": band_y},
-        {"x": stem_x, "y": stem_y},
-        points["normal"],
-        points["low"],
-        points["high"],
-        cut,
-        other,
-        text,
-    ]
+        text["text"].append(row.side_text)
+    return {"band": band, "stem": stem, **points, "cutoff": cut, "other_limit": other, "text": text}
+
+
+def axis_labels(rows: Sequence[MeasureRow]) -> list[str]:
+    """The y-axis tick labels, top row first (change them when a row's unit changes)."""
+    return [r.label for r in rows]
 
 
 def make_blood_count_figure(
     rows: Sequence[MeasureRow],
     *,
-    title: str = "Blood count against reference ranges",
+    labels: Mapping[str, str],
     widget: bool = False,
 ) -> go.Figure:
     """One row per measure: the value on a relative scale over the shaded normal band.
@@ -197,80 +186,60 @@ def make_blood_count_figure(
     ----------
     rows : sequence of MeasureRow
         The measures to draw, top to bottom.
-    title : str
-        Figure title.
+    labels : mapping
+        The words the figure shows: ``title``, ``x_title``, ``tick_lower_limit``
+        and one legend name per key of :data:`TRACES`.
     widget : bool
         Return a ``go.FigureWidget`` (layout given to the constructor) for live apps.
 
-    >>> row = MeasureRow("platelets", "Platelets", 60.0, "×10⁹/L", 150.0, 450.0, "low",
-    ...                  relative_position(60, 150), "60 ×10⁹/L", "150–450 ×10⁹/L")
-    >>> fig = make_blood_count_figure([row])
-    >>> fig.data[3].name, fig.data[3].x
-    ('Below the lower limit', (40.0,))
+    >>> row = MeasureRow("platelets", "Platelets", 60.0, 150.0, 450.0, "low", "60", "60")
+    >>> words = {key: key for key in (*TRACES, "title", "x_title", "tick_lower_limit")}
+    >>> fig = make_blood_count_figure([row], labels=words)
+    >>> trace = next(t for t in fig.data if t.meta == "low")
+    >>> trace.name, trace.x
+    ('low', (40.0,))
     >>> fig.layout.xaxis.type
     'log'
     """
+    missing = [k for k in (*TRACES, "title", "x_title", "tick_lower_limit") if k not in labels]
+    if missing:
+        raise ValueError(f"make_blood_count_figure: labels lacks {missing}; pass the lesson's figure texts")
     n = len(rows)
     data = trace_data(rows)
-    traces = [
-        go.Scatter(
-            data[0], name="Reference range (normal band)", mode="lines", fill="toself",
-            fillcolor="rgba(0, 158, 115, 0.22)", line=dict(color=PALETTE["green"], width=1),
-            hoverinfo="skip",
-        ),
-        go.Scatter(
-            data[1], name="Distance from the lower limit", mode="lines", showlegend=False,
-            line=dict(color="#9a9a9a", width=3), hoverinfo="skip",
-        ),
-    ]
-    for status in ("normal", "low", "high"):
-        style = _STATUS_STYLE[status]
-        traces.append(
-            go.Scatter(
-                data[TRACE_INDEX[status]], name=style["name"], mode="markers",
-                marker=dict(symbol=style["symbol"], color=style["color"], size=17,
-                            line=dict(color="#1a1a1a", width=1)),
-                hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
-    traces.append(
-        go.Scatter(
-            data[TRACE_INDEX["cutoff"]], name="Severe-disease cut-off (modified Camitta)", mode="markers",
-            marker=dict(symbol="line-ns-open", color=PALETTE["purple"], size=26, line=dict(width=3)),
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    )
-    traces.append(
-        go.Scatter(
-            data[TRACE_INDEX["other_limit"]], name="Limit used by another source", mode="markers",
-            marker=dict(symbol="diamond-open", color=PALETTE["black"], size=11, line=dict(width=2)),
-            hovertemplate="%{customdata}<extra></extra>",
-        )
-    )
-    traces.append(
-        go.Scatter(
-            data[TRACE_INDEX["text"]], name="Value (reference range)", mode="text",
-            textposition="middle right", showlegend=False, hoverinfo="skip",
-            textfont=dict(size=13, color="#1a1a1a"),
-        )
-    )
+    hover = "%{customdata}<extra></extra>"
+    styles: dict[str, dict] = {
+        "band": dict(mode="lines", fill="toself", fillcolor="rgba(0, 158, 115, 0.22)",
+                     line=dict(color=PALETTE["green"], width=1), hoverinfo="skip"),
+        "stem": dict(mode="lines", showlegend=False, line=dict(color="#9a9a9a", width=3), hoverinfo="skip"),
+        **{status: dict(mode="markers", hovertemplate=hover,
+                        marker=dict(symbol=style["symbol"], color=style["color"], size=17,
+                                    line=dict(color="#1a1a1a", width=1)))
+           for status, style in _STATUS_STYLE.items()},
+        "cutoff": dict(mode="markers", hovertemplate=hover,
+                       marker=dict(symbol="line-ns-open", color=PALETTE["purple"], size=26, line=dict(width=3))),
+        "other_limit": dict(mode="markers", hovertemplate=hover,
+                            marker=dict(symbol="diamond-open", color=PALETTE["black"], size=11, line=dict(width=2))),
+        "text": dict(mode="text", textposition="middle right", showlegend=False, hoverinfo="skip",
+                     textfont=dict(size=13, color="#1a1a1a")),
+    }
+    traces = [go.Scatter(data[key], name=labels[key], meta=key, **styles[key]) for key in TRACES]
     layout = base_layout(
-        title=title,
-        x_title="Value as a percentage of the row's lower reference limit (%, log scale)",
+        title=labels["title"],
+        x_title=labels["x_title"],
         y_title="",
         xaxis=dict(
             type="log",
             range=[math.log10(MIN_POSITION * 0.8), math.log10(_TEXT_X * 22)],
             tickvals=[MIN_POSITION, 2, 5, 10, 20, 50, 100, 200, MAX_POSITION],
-            ticktext=[f"≤{MIN_POSITION:g}", "2", "5", "10", "20", "50", "100<br>lower limit", "200",
-                      f"≥{MAX_POSITION:g}"],
+            ticktext=[f"≤{MIN_POSITION:g}", "2", "5", "10", "20", "50", f"100<br>{labels['tick_lower_limit']}",
+                      "200", f"≥{MAX_POSITION:g}"],
             zeroline=False,
             fixedrange=True,
         ),
         yaxis=dict(
             range=[-0.6, n - 0.4],
             tickvals=[_row_y(n, i) for i in range(n)],
-            ticktext=[f"{r.label} ({r.unit})" for r in rows],
+            ticktext=axis_labels(rows),
             fixedrange=True,
             showgrid=False,
             zeroline=False,

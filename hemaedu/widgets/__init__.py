@@ -32,8 +32,8 @@ __all__ = ["LESSON_APPS", "LessonApp", "Option", "SelfCheck", "references", "sta
 #: CSS class its container carries on the page. The browser tests and the
 #: benchmark drive the app's ``main_slider`` through these.
 LESSON_APPS: dict[str, dict[str, str]] = {
-    "01_pancytopenia": {"app": "hemaedu.widgets.blood_count:blood_count_explorer",
-                        "css": "hemaedu-app-blood-count"},
+    "01_pancytopenia": {"app": "hemaedu.lessons.pancytopenia.apps:blood_count_explorer",
+                        "css": "hemaedu-app-pancytopenia"},
     "02_causes": {"app": "hemaedu.widgets.causes:differential_explorer",
                   "css": "hemaedu-app-differential"},
     # Converted to hemaedu.lessons (issue 10): the registry is the source; kept here for benchmarks/run.py.

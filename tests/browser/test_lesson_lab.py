@@ -17,7 +17,7 @@ from test_lessons_voila import WAIT_MS, WAIT_S, build, expected_app, figure_inde
 pytestmark = pytest.mark.browser
 
 LESSON = "01_pancytopenia"
-CSS = "hemaedu-app-blood-count"
+CSS = "hemaedu-app-pancytopenia"
 
 
 def test_pancytopenia_in_jupyterlab(lab, browser_page, plotly, screenshot, output_errors, console_errors,

@@ -1,0 +1,335 @@
+"""Lesson 01's pure model: a blood count in, a frozen view of what the rules say out.
+
+:func:`compute` applies the course's rules (:func:`hemaedu.cytopenias`,
+:func:`hemaedu.is_pancytopenia`, :func:`hemaedu.severity_criteria`) and the
+reference ranges and severity bands of the data tables to one blood count. The
+view holds numbers, ids and enum values only; the app turns it into words from
+the lesson's content files, so the model has no learner-visible text.
+
+Design choices, stated once:
+
+* **ANC above WBC.** Neutrophils are a subset of the white cells, so an ANC
+  above the WBC is impossible. The model reads the ANC as equal to the WBC and
+  flags ``anc_capped``; the app shows a note instead of moving the slider.
+* **Residual hematopoietic cells** are unknown: a marrow between the two
+  cellularity cut-offs does not meet the marrow criterion (the rules' documented
+  behaviour) and ``marrow_partial`` says that is why.
+* **The grade only applies to a hypocellular marrow** (``grade_applies``): the
+  grading describes aplastic anemia, which needs a biopsy showing it.
+* **Where sources disagree** on a reference limit, the band's lower limit is
+  the rules' cut-off (so "below the band" means "a cytopenia by the rules"), the
+  upper limit is the first source that gives one, and the other sources' limits
+  are returned as ``other_limits``.
+
+Teaching material, not a clinical tool: the presets are illustrative vignettes,
+not patients.
+
+>>> v = compute(**PRESETS["very_severe_aplastic_anemia"])
+>>> str(v.grade), v.grade_applies, v.pancytopenia
+('very severe', True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ... import thresholds
+from ...clinical import cytopenias, is_pancytopenia, severity_criteria
+from ...data import records
+from ...thresholds import meets
+from ...units import convert
+from .view import LINEAGES, BloodCountView, Cutoff, Limit, RowView
+
+__all__ = [
+    "BLEEDING_BANDS",
+    "BLOOD_CRITERIA",
+    "BLOOD_CRITERIA_NEEDED",
+    "HOOKS",
+    "CAMITTA_MARKS",
+    "CANONICAL_UNIT",
+    "LINEAGES",
+    "MEASURES",
+    "PRESETS",
+    "ROWS",
+    "BloodCountView",
+    "Cutoff",
+    "Limit",
+    "RowView",
+    "compute",
+    "display_unit",
+    "lesson_threshold_ids",
+    "quantity",
+    "source_ids",
+]
+
+#: Measure key -> kind: "hb" (a concentration), "count" (cells per volume) or "percent".
+MEASURES: dict[str, str] = {
+    "hb": "hb",
+    "wbc": "count",
+    "anc": "count",
+    "platelets": "count",
+    "reticulocytes": "count",
+    "cellularity": "percent",
+}
+CANONICAL_UNIT = {"hb": "g/dL", "count": "10^9/L", "percent": "%"}
+
+#: The measures drawn in the chart, top to bottom. Marrow cellularity has a
+#: slider but no row: it is judged on a biopsy against the Camitta cut-offs, and
+#: its normal range depends on age, so the reference_ranges table has none.
+ROWS = ("hb", "wbc", "anc", "platelets", "reticulocytes")
+
+#: Illustrative teaching vignettes (canonical units), NOT real patients. Each is
+#: chosen so the course's rules give a clear answer; tests check those answers.
+PRESETS: dict[str, dict[str, Any]] = {
+    "normal": dict(sex="female", hb=13.8, wbc=6.5, anc=3.8, platelets=260, reticulocytes=70, cellularity=50),
+    "iron_deficiency_like_anemia": dict(
+        sex="female", hb=8.9, wbc=6.8, anc=4.0, platelets=420, reticulocytes=30, cellularity=50
+    ),
+    "isolated_thrombocytopenia": dict(
+        sex="male", hb=14.5, wbc=7.0, anc=4.2, platelets=18, reticulocytes=75, cellularity=50
+    ),
+    "hypersplenism": dict(sex="male", hb=11.2, wbc=3.2, anc=1.7, platelets=85, reticulocytes=110, cellularity=60),
+    "non_severe_aplastic_anemia": dict(
+        sex="female", hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20
+    ),
+    "severe_aplastic_anemia": dict(
+        sex="male", hb=7.8, wbc=1.5, anc=0.35, platelets=14, reticulocytes=25, cellularity=10
+    ),
+    "very_severe_aplastic_anemia": dict(
+        sex="male", hb=6.9, wbc=0.9, anc=0.1, platelets=6, reticulocytes=8, cellularity=5
+    ),
+}
+
+# Severity bands ("what it means for the patient"): threshold ids from most to
+# least severe; the first one a value meets is its band.
+ANEMIA_BANDS = ("who_anemia_severe", "who_anemia_moderate_upper")
+NEUTROPENIA_BANDS = ("neutropenia_severe", "neutropenia_moderate_upper", "neutropenia_anc")
+BLEEDING_BANDS = (
+    "platelets_bleeding_life_threatening",
+    "platelets_bleeding_serious",
+    # Sources disagree on where spontaneous bleeding starts (MSD 20, StatPearls 10).
+    "platelets_bleeding_spontaneous",
+    "platelets_bleeding_trauma",
+)
+#: Band id of an anemia above every WHO band (mild anemia).
+ANEMIA_MILD = "anemia_mild"
+
+#: The blood criteria of the modified Camitta grading, and how many make it severe
+#: (as :attr:`hemaedu.clinical.SeverityCriteria.severe` counts them).
+BLOOD_CRITERIA = ("anc", "platelets", "reticulocytes")
+BLOOD_CRITERIA_NEEDED = 2
+
+#: Camitta cut-offs drawn as ticks on a row.
+CAMITTA_MARKS = {
+    "anc": ("camitta_anc", "camitta_anc_very_severe"),
+    "platelets": ("camitta_platelets",),
+    "reticulocytes": ("camitta_retic_automated",),
+}
+
+
+def display_unit(key: str, hb_unit: str = "g/dL", count_unit: str = "10^9/L") -> str:
+    """The unit a measure is shown in, given the learner's two unit choices.
+
+    >>> display_unit("anc", count_unit="/uL"), display_unit("hb", hb_unit="g/L"), display_unit("cellularity")
+    ('/uL', 'g/L', '%')
+    """
+    return {"hb": hb_unit, "count": count_unit, "percent": "%"}[MEASURES[key]]
+
+
+def to_display(value: float, key: str, unit: str) -> float:
+    """A canonical value of measure ``key`` in the display ``unit``."""
+    kind = MEASURES[key]
+    return value if kind == "percent" else convert(value, CANONICAL_UNIT[kind], unit)
+
+
+# --------------------------------------------------------------------------- tables (read once)
+
+
+@dataclass(frozen=True)
+class _Range:
+    low: float | None
+    high: float | None
+    source_id: str
+
+
+@cache
+def _reference_ranges() -> dict[tuple[str, str], tuple[_Range, ...]]:
+    """(measure, sex) -> ranges in table order; rows for "any" sex are listed under both sexes."""
+    out: dict[tuple[str, str], list[_Range]] = {}
+    for r in records("reference_ranges"):
+        if r["measure"] not in ROWS:
+            continue
+        sexes = (r["sex"],) if r["sex"] in ("female", "male") else ("female", "male")
+        for sex in sexes:
+            out.setdefault((r["measure"], sex), []).append(_Range(r["low"], r["high"], r["source_id"]))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _rule_cutoff(key: str, sex: str) -> str | None:
+    """The threshold id the rules use for a lineage (the shaded band's lower limit)."""
+    return {
+        "hb": f"anemia_hb_{sex}",
+        "wbc": "leukopenia_wbc",
+        "anc": "neutropenia_anc",
+        "platelets": "thrombocytopenia_platelets",
+    }.get(key)
+
+
+def _row(key: str, value: float, sex: str, unit: str) -> RowView:
+    """One chart row: ``value`` (canonical unit) against its reference range, in ``unit``."""
+    ranges = _reference_ranges().get((key, sex), ())
+    lows = [(r.low, r) for r in ranges if r.low is not None]
+    highs = [(r.high, r) for r in ranges if r.high is not None]
+    if not lows:
+        raise ValueError(f"the reference_ranges table has no lower limit for {key!r} ({sex}); restore data/")
+    rule = _rule_cutoff(key, sex)
+    rule_value = thresholds.value(rule) if rule else None
+    canon_low, low_row = next(((x, r) for x, r in lows if rule_value is not None and math.isclose(x, rule_value)),
+                              lows[0])
+    canon_high, high_row = highs[0] if highs else (None, None)
+    low = to_display(canon_low, key, unit)
+    high = to_display(canon_high, key, unit) if canon_high is not None else None
+    shown = to_display(value, key, unit)
+    status = "low" if shown < low else "high" if high is not None and shown > high else "normal"
+    others: list[Limit] = []
+    seen = {("lower", canon_low), ("upper", canon_high)}
+    for r in ranges:
+        for side, limit in (("lower", r.low), ("upper", r.high)):
+            if limit is None or (side, limit) in seen:
+                continue
+            seen.add((side, limit))
+            others.append(Limit(side, to_display(limit, key, unit), r.source_id))
+    cutoffs = []
+    for threshold_id in CAMITTA_MARKS.get(key, ()):
+        t = thresholds.get(threshold_id)
+        cutoffs.append(Cutoff(threshold_id, convert(t.value, t.unit, unit)))
+
+    return RowView(
+        key=key, value=shown, unit=unit, low=low, high=high, status=status,
+        low_source=low_row.source_id, high_source=high_row.source_id if high_row else None,
+        cutoffs=tuple(cutoffs), other_limits=tuple(others),
+    )
+
+
+def _band(bands: tuple[str, ...], value: float) -> str | None:
+    """The first (most severe) band whose cut-off ``value`` meets."""
+    return next((t for t in bands if meets(t, value)), None)
+
+
+def compute(
+    *,
+    hb: float,
+    wbc: float,
+    anc: float,
+    platelets: float,
+    reticulocytes: float,
+    cellularity: float,
+    sex: str,
+    hb_unit: str = "g/dL",
+    count_unit: str = "10^9/L",
+) -> BloodCountView:
+    """Apply the course's rules to one blood count (canonical units in, rows in display units out).
+
+    Parameters
+    ----------
+    hb : float
+        Hemoglobin in g/dL.
+    wbc, anc, platelets, reticulocytes : float
+        Counts in 10^9/L.
+    cellularity : float
+        Marrow cellularity in percent; residual hematopoietic cells are unknown.
+    sex : {"female", "male"}
+        Selects the hemoglobin range and anemia cut-off.
+    hb_unit, count_unit : str
+        Units of the returned rows ("g/dL" or "g/L"; "10^9/L" or "/uL").
+
+    Raises ``ValueError`` for values the rules reject (negative, wrong unit).
+
+    >>> v = compute(hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20, sex="female")
+    >>> v.lineages, v.pancytopenia, str(v.grade), v.criteria.count_of_blood_criteria
+    (('anemia', 'leukopenia', 'neutropenia', 'thrombocytopenia'), True, 'non-severe', 1)
+    """
+    anc_used = min(anc, wbc)
+    values = dict(hb=hb, wbc=wbc, anc=anc_used, platelets=platelets, reticulocytes=reticulocytes,
+                  cellularity=cellularity)
+    found = cytopenias(hb=hb, wbc=wbc, anc=anc_used, platelets=platelets, sex=sex)
+    criteria = severity_criteria(anc=anc_used, platelets=platelets, reticulocytes=reticulocytes,
+                                 cellularity=cellularity)
+    anemia = (_band(ANEMIA_BANDS, hb) or ANEMIA_MILD) if "anemia" in found else None
+    return BloodCountView(
+        rows=tuple(_row(key, values[key], sex, display_unit(key, hb_unit, count_unit)) for key in ROWS),
+        values=values,
+        sex=sex,
+        hb_unit=hb_unit,
+        count_unit=count_unit,
+        cytopenias=found,
+        pancytopenia=is_pancytopenia(hb=hb, wbc=wbc, anc=anc_used, platelets=platelets, sex=sex),
+        criteria=criteria,
+        anc_capped=anc > wbc,
+        marrow_partial=not criteria.marrow and meets("camitta_cellularity_partial", cellularity),
+        anemia_band=anemia,
+        neutropenia_band=_band(NEUTROPENIA_BANDS, anc_used),
+        bleeding_band=_band(BLEEDING_BANDS, platelets),
+    )
+
+
+def lesson_threshold_ids() -> tuple[str, ...]:
+    """Every threshold id the lesson shows, in a stable order."""
+    camitta = ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "camitta_anc",
+               "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual", "camitta_anc_very_severe")
+    return ("anemia_hb_male", "anemia_hb_female", "leukopenia_wbc", "neutropenia_anc",
+            "thrombocytopenia_platelets", *camitta, *ANEMIA_BANDS, *NEUTROPENIA_BANDS, *BLEEDING_BANDS)
+
+
+def source_ids() -> list[str]:
+    """Every source the lesson shows a number from: its thresholds and the reference ranges drawn.
+
+    >>> "killick2016" in source_ids()
+    True
+    """
+    ids = [thresholds.get(t).source_id for t in lesson_threshold_ids()]
+    ids += [r.source_id for ranges in _reference_ranges().values() for r in ranges]
+    return list(dict.fromkeys(ids))
+
+
+# --------------------------------------------------------------------------- content hooks
+
+
+def quantity(value: float, unit: str) -> str:
+    """A value with its unit as learners read it: whole numbers for /µL, g/L and %, else two decimals at most.
+
+    >>> quantity(150000.0, "/uL"), quantity(0.50, "10^9/L"), quantity(120.0, "g/L"), quantity(5, "%")
+    ('150,000 /µL', '0.5 ×10⁹/L', '120 g/L', '5%')
+    """
+    from ..format import format_quantity
+
+    decimals = 0 if unit in ("/uL", "g/L", "%") else 2
+    return format_quantity(float(round(value, decimals)), unit)
+
+
+def _vignette_value(preset: str, key: str) -> Callable[[], str]:
+    return lambda: quantity(PRESETS[preset][key], CANONICAL_UNIT[MEASURES[key]])
+
+
+def _grade_answer(preset: str) -> Callable[[], str]:
+    """The right answer of a grading question: the rules' grade, or "not applicable"."""
+
+    def answer() -> str:
+        view = compute(**PRESETS[preset])
+        return str(view.grade) if view.grade_applies else "not applicable"
+
+    return answer
+
+
+#: Named functions the content files call ({{hook:name}} and answer_hook).
+HOOKS: dict[str, Callable[[], Any]] = {
+    **{f"vignette_nonsevere_{key}": _vignette_value("non_severe_aplastic_anemia", key) for key in MEASURES},
+    "vignette_nonsevere_criteria_met":
+        lambda: compute(**PRESETS["non_severe_aplastic_anemia"]).criteria.count_of_blood_criteria,
+    "vignette_nonsevere_grade": _grade_answer("non_severe_aplastic_anemia"),
+    "severe_preset_grade": _grade_answer("severe_aplastic_anemia"),
+}

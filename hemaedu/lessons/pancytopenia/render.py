@@ -1,0 +1,254 @@
+"""Lesson 01's words: the model's view written out from the content templates.
+
+Every learner-visible string comes from ``content/<lang>/lesson.toml`` (through
+:func:`hemaedu.lessons.content.text`) or the shared measures content; this
+module only assembles them, formats the numbers and wraps them in a little HTML
+structure. Numbers are the view's, written by :func:`model.quantity`.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from ...figures.blood_count import TRACES, Mark, MeasureRow
+from ...thresholds import COMPARISON_SYMBOLS, format_value, get, unit_symbol
+from ...units import convert
+from ..content import cite, text
+from ..format import format_number
+from . import model
+from .model import BloodCountView, RowView, quantity
+
+PACKAGE = "pancytopenia"
+
+
+def t(key: str, /, **fields: Any) -> str:
+    """A text of this lesson's content."""
+    return text(PACKAGE, key, **fields)
+
+
+def label(key: str) -> str:
+    """A measure's long label ("Neutrophils (ANC)") from the shared measures content."""
+    return text("measures", f"{key}.label")
+
+
+def cutoff(threshold_id: str, unit: str | None = None) -> str:
+    """A cut-off in ``unit`` (default: the table's): "< 0.5 ×10⁹/L", "< 500 /µL".
+
+    >>> cutoff("camitta_platelets", "/uL") == "< " + quantity(1000 * get("camitta_platelets").value, "/uL")
+    True
+    """
+    row = get(threshold_id)
+    unit = unit or row.unit
+    if unit == row.unit:  # as precise as the table writes it, like every other lesson
+        return f"{COMPARISON_SYMBOLS[row.comparator]} {format_value(threshold_id)}"
+    return f"{COMPARISON_SYMBOLS[row.comparator]} {quantity(convert(row.value, row.unit, unit), unit)}"
+
+
+def _join(items: list[str], separator_key: str = "summary.list_separator") -> str:
+    return t(separator_key).join(items) if items else t("summary.none")
+
+
+def _yes_no(flag: bool) -> str:
+    return t("summary.yes" if flag else "summary.no")
+
+
+def grade_label(view: BloodCountView, *, short: bool = False) -> str:
+    """The grade in words, or "not applicable" when the marrow is not hypocellular."""
+    if view.grade_applies:
+        return t(f"grade.{view.grade}")
+    return t("grade.not_applicable_short" if short else "grade.not_applicable")
+
+
+# --------------------------------------------------------------------------- figure
+
+
+def figure_labels() -> dict[str, str]:
+    """The figure's title, axis title and one legend name per trace."""
+    return {key: t(f"figure.{key}") for key in (*TRACES, "title", "x_title", "tick_lower_limit")}
+
+
+def _range_text(row: RowView) -> str:
+    if row.high is None:
+        return t("figure.range_open", low=quantity(row.low, row.unit))
+    low = quantity(row.low, row.unit).removesuffix(unit_symbol(row.unit)).strip()
+    return t("figure.range_closed", low=low, high=quantity(row.high, row.unit))
+
+
+def _percent(row: RowView) -> str:
+    percent = row.percent_of_low
+    return f"{format_number(round(percent, 0 if percent >= 10 else 1))}%"
+
+
+def figure_row(row: RowView) -> MeasureRow:
+    """One chart row with its texts: axis label, side text, hover and tick texts."""
+    name = label(row.key)
+    value = quantity(row.value, row.unit)
+    range_text = _range_text(row)
+    sources = (
+        t("figure.hover_sources_low", low_source=cite(row.low_source)) if row.high_source is None
+        else t("figure.hover_sources_both", low_source=cite(row.low_source), high_source=cite(row.high_source))
+    )
+    hover = t("figure.hover_point", label=name, value=value, percent=_percent(row),
+              status=t(f"figure.status.{row.status}"), range=range_text, sources=sources)
+    cutoffs = tuple(
+        Mark(c.value, t("figure.hover_mark", label=name,
+                        text=t("figure.cutoff_mark", threshold=cutoff(c.threshold_id, row.unit))))
+        for c in row.cutoffs
+    )
+    others = tuple(
+        Mark(lim.value, t("figure.hover_mark", label=name, text=t(
+            f"figure.other_{lim.side}", value=quantity(lim.value, row.unit), source=cite(lim.source_id))))
+        for lim in row.other_limits
+    )
+    return MeasureRow(
+        key=row.key, label=t("figure.row_label", label=name, unit=unit_symbol(row.unit)),
+        value=row.value, low=row.low, high=row.high, status=row.status,
+        side_text=t("figure.side_text", value=value, range=range_text), hover=hover,
+        cutoffs=cutoffs, other_limits=others,
+    )
+
+
+def figure_rows(view: BloodCountView) -> list[MeasureRow]:
+    """Every chart row of the view, top to bottom."""
+    return [figure_row(row) for row in view.rows]
+
+
+# --------------------------------------------------------------------------- summary and report
+
+
+def summary(view: BloodCountView) -> str:
+    """The live one-line text under the chart."""
+    low = [label(r.key) for r in view.low_rows]
+    return t(
+        "summary.text", n_low=len(low), n_rows=len(view.rows),
+        low_list=t("summary.low_list", labels=_join(low)) if low else "",
+        lineages=_join([t(f"lineage.{x}") for x in view.lineages]),
+        pancytopenia=_yes_no(view.pancytopenia), grade=grade_label(view, short=True),
+    )
+
+
+def preset_report(preset_id: str) -> str:
+    """A stable line per preset for the lesson's pinned-output cell."""
+    view = model.compute(**model.PRESETS[preset_id])
+    return t(
+        "report.preset", name=t(f"presets.{preset_id}.label"),
+        lineages=_join([t(f"lineage.{x}") for x in view.lineages]),
+        pancytopenia=_yes_no(view.pancytopenia), met=view.criteria.count_of_blood_criteria,
+        total=len(model.BLOOD_CRITERIA), grade=grade_label(view),
+    )
+
+
+def camitta_thresholds_text() -> str:
+    """The Camitta cut-offs as stored in the thresholds table, one per line (stable pinned output)."""
+    return "\n".join(f"{tid}: {get(tid)}" for tid in model.lesson_threshold_ids() if tid.startswith("camitta_"))
+
+
+# --------------------------------------------------------------------------- details (HTML)
+
+
+def _e(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def _para(heading_key: str, body: str) -> str:
+    return f"<p><strong>{_e(t(heading_key))}</strong> {body}</p>"
+
+
+def _lineages_html(view: BloodCountView) -> str:
+    sex, hb_unit, cu = view.sex, view.hb_unit, view.count_unit
+    cut = {
+        "anemia": cutoff(f"anemia_hb_{sex}", hb_unit), "leukopenia": cutoff("leukopenia_wbc", cu),
+        "neutropenia": cutoff("neutropenia_anc", cu), "thrombocytopenia": cutoff("thrombocytopenia_platelets", cu),
+    }
+    who = t("details.woman" if sex == "female" else "details.man")
+    items = [t(f"details.{x}", cutoff=cut[x], who=who) for x in view.lineages]
+    low = t("details.lineages", items=t("details.lineage_separator").join(items)) if items else t("summary.none")
+    if view.pancytopenia:
+        pan = t("details.pancytopenia_yes")
+    else:
+        missing = t("summary.list_separator").join(t(f"details.missing_{x}") for x in view.missing_lineages)
+        pan = t("details.pancytopenia_no", missing=missing)
+    return _para("details.lineages_heading", _e(low)) + "\n" + _para("details.pancytopenia_heading", _e(pan))
+
+
+def _grade_html(view: BloodCountView) -> str:
+    c, cu, v = view.criteria, view.count_unit, view.values
+
+    def met(flag: bool) -> str:
+        return t("details.met" if flag else "details.not_met")
+
+    def here(key: str) -> str:
+        return quantity(model.to_display(v[key], key, cu), cu)
+
+    marrow_rule = t("details.marrow_rule", full=cutoff("camitta_cellularity"),
+                    partial=cutoff("camitta_cellularity_partial"), residual=cutoff("camitta_residual"))
+    rows = [
+        ("row_marrow", marrow_rule, t("details.marrow_here", value=quantity(v["cellularity"], "%")), c.marrow),
+        ("row_anc", t("details.anc_rule", cutoff=cutoff("camitta_anc", cu)), here("anc"), c.anc),
+        ("row_platelets", cutoff("camitta_platelets", cu), here("platelets"), c.platelets),
+        ("row_reticulocytes", cutoff("camitta_retic_automated", cu), here("reticulocytes"), c.reticulocytes),
+        ("row_very_severe", t("details.anc_rule", cutoff=cutoff("camitta_anc_very_severe", cu)), here("anc"),
+         c.very_severe_anc),
+    ]
+    body = "".join(
+        f"<tr><th scope='row'>{_e(t('details.' + key))}</th><td>{_e(rule)}</td><td>{_e(value)}</td>"
+        f"<td>{_e(met(flag))}</td></tr>"
+        for key, rule, value, flag in rows
+    )
+    head = "".join(f"<th scope='col'>{_e(t('details.' + k))}</th>"
+                   for k in ("col_criterion", "col_cutoff", "col_here", "col_status"))
+    table = (f"<table class='hemaedu-table' style='border-spacing:1em 0.2em'>"
+             f"<caption>{_e(t('details.table_caption'))}</caption><thead><tr>{head}</tr></thead>"
+             f"<tbody>{body}</tbody></table>")
+    counts = dict(met=c.count_of_blood_criteria, total=len(model.BLOOD_CRITERIA), needed=model.BLOOD_CRITERIA_NEEDED)
+    if view.grade_applies:
+        key = "details.grade_applies" if str(view.grade) == "non-severe" else "details.grade_applies_severe"
+        verdict = f"<strong>{_e(t(f'grade.{view.grade}'))}</strong>: {_e(t(key, **counts))}"
+    else:
+        why = t("details.why_partial" if view.marrow_partial else "details.why_not_hypocellular")
+        verdict = (f"<strong>{_e(t('details.not_applicable'))}</strong>: "
+                   f"{_e(t('details.grade_not_applicable', why=why, **counts))}")
+    return _para("details.grade_heading", verdict) + table
+
+
+def _meaning_html(view: BloodCountView) -> str:
+    hb, cu = view.hb_unit, view.count_unit
+    items = []
+    if view.anemia_band:
+        body = t("details.red_text", moderate=cutoff("who_anemia_moderate_upper", hb),
+                 severe=cutoff("who_anemia_severe", hb))
+        items.append(("details.red_heading", t("details.band", band=t(f"band.{view.anemia_band}")), body))
+    else:
+        items.append(("details.red_heading", "", t("details.red_none")))
+    if view.neutropenia_band:
+        body = t("details.neutrophils_text", mild=cutoff("neutropenia_anc", cu),
+                 moderate=cutoff("neutropenia_moderate_upper", cu), severe=cutoff("neutropenia_severe", cu))
+        items.append(("details.neutrophils_heading", t("details.band", band=t(f"band.{view.neutropenia_band}")),
+                      body))
+    else:
+        items.append(("details.neutrophils_heading", "", t("details.neutrophils_none")))
+    if view.bleeding_band:
+        bands = t("summary.list_separator").join(cutoff(b, cu) for b in reversed(model.BLEEDING_BANDS))
+        items.append(("details.platelets_heading", t("details.band", band=t(f"band.{view.bleeding_band}")),
+                      t("details.platelets_text", bands=bands)))
+    elif "thrombocytopenia" in view.cytopenias:
+        items.append(("details.platelets_heading", "", t("details.platelets_mild")))
+    else:
+        items.append(("details.platelets_heading", "", t("details.platelets_none")))
+    lis = "".join(
+        f"<li><strong>{_e(t(heading))}{' ' + _e(band) if band else ''}</strong> {_e(body)}</li>"
+        for heading, band, body in items
+    )
+    return (f"<p><strong>{_e(t('details.meaning_heading'))}</strong> {_e(t('details.meaning_note'))}</p>"
+            f"<ul>{lis}</ul>")
+
+
+def details(view: BloodCountView) -> str:
+    """The interpretation under the chart, as HTML: lineages, the Camitta table, what it means."""
+    parts = []
+    if view.anc_capped:
+        parts.append(_para("details.anc_capped_heading", _e(t("details.anc_capped"))))
+    parts += [_lineages_html(view), _grade_html(view), _meaning_html(view),
+              f"<p><em>{_e(t('details.disclaimer'))}</em></p>"]
+    return "\n".join(parts)
