@@ -18,6 +18,8 @@ True
 
 from __future__ import annotations
 
+from functools import cache
+
 from ._thresholds import Threshold, comparator, get, meets
 from ._thresholds import _table as _rows
 
@@ -121,9 +123,21 @@ def format_value(threshold_id: str) -> str:
     unit = unit_symbol(row.unit)
     separator = "" if unit == "%" else " "
     # As precise as the table writes it: "1.0" stays "1.0", "0.5" stays "0.5".
-    written = (_rows()[threshold_id]["value"] or "").strip()
+    written = _written_values().get(threshold_id, "")
     decimals = len(written.partition(".")[2]) if "." in written else None
     return f"{format_number(row.value, decimals=decimals)}{separator}{unit}"
+
+
+@cache
+def _written_values() -> dict[str, str]:
+    """Each cut-off as the CSV writes it ("1.0", "0.5"): the typed reader keeps floats only."""
+    import csv
+    import io
+
+    from .data import data_path
+
+    text = data_path("thresholds.csv").read_text(encoding="utf-8")
+    return {r["threshold_id"]: (r["value"] or "").strip() for r in csv.DictReader(io.StringIO(text))}
 
 
 def format(threshold_id: str, *, label: str | None = None) -> str:  # noqa: A001 - the spec's name
