@@ -29,7 +29,8 @@ from ...figures.blood_count import TRACES, axis_labels, make_blood_count_figure,
 from ..pancytopenia import model as blood
 from ..pancytopenia import render as blood_render
 from .._app import App, status_html
-from . import model, practice as drill, render
+from . import generator as drill
+from . import model, render
 from .case_types import Count
 from .casefile import case_ids, load_case
 from .render import t

@@ -29,7 +29,7 @@ from typing import Any
 
 from .case_types import Case, Count, Decision, Review
 from .casefile import case_ids, load_case
-from .practice import HOOKS as PRACTICE_HOOKS
+from .generator import HOOKS as PRACTICE_HOOKS
 
 __all__ = ["HOOKS", "Answered", "CaseReport", "CaseState", "CaseView", "latest_count", "report", "start", "view"]
 
@@ -166,7 +166,7 @@ def all_cases() -> tuple[Case, ...]:
 
 def source_ids() -> list[str]:
     """Every source of every case and of the practice rules."""
-    from .practice import source_ids as practice_sources
+    from .generator import source_ids as practice_sources
 
     return list(dict.fromkeys([s for c in all_cases() for s in c.sources] + practice_sources()))
 

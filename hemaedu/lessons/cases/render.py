@@ -15,7 +15,7 @@ from .. import lesson as registry_lesson
 from ..content import text
 from ..format import format_number, format_threshold, measure_label
 from ..pancytopenia.model import quantity
-from . import practice
+from . import generator as practice
 from .case_types import Case, Count, Marrow, Review, Stage
 from .model import CaseReport, CaseView
 

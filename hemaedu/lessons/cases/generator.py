@@ -118,8 +118,10 @@ def generate(seed: int, skill: str) -> PracticePatient:
     hb = _round(rng.uniform(6.0, 10.5), "hb")
     roll = rng.random()
     residual = None
-    if roll < 0.7:
-        cellularity = _near(rng, "camitta_cellularity", "cellularity", spread=0.8)
+    if roll < 0.5:  # clearly empty
+        cellularity = _round(rng.uniform(3, thresholds.value("camitta_cellularity") - 1), "cellularity")
+    elif roll < 0.7:  # on either side of the cellularity cut-off
+        cellularity = _near(rng, "camitta_cellularity", "cellularity", spread=0.2)
     elif roll < 0.9:  # the second branch: cellularity below 50% with few residual blood-forming cells
         cellularity = _round(rng.uniform(thresholds.value("camitta_cellularity"),
                                          thresholds.value("camitta_cellularity_partial") - 1), "cellularity")
