@@ -26,9 +26,9 @@ import ipywidgets as w
 
 from ...controls import Choice, Slider
 from ...figures.blood_count import TRACES, axis_labels, make_blood_count_figure, trace_data
+from .._app import App, status_html
 from ..pancytopenia import model as blood
 from ..pancytopenia import render as blood_render
-from .._app import App, status_html
 from . import generator as drill
 from . import model, render
 from .case_types import Count

@@ -105,7 +105,8 @@ def rule_answer(kind: str, *, count: Count | None, marrow: Marrow | None, patien
         raise ValueError(f"{where}: the rules' {kind} cut-offs are for adults ({ADULT_AGE} y and over); "
                          f"the patient is {patient.age:g}; ask a 'choice' question instead")
     assert count is not None  # for type checkers: checked above
-    blood = dict(hb=count.hb, wbc=count.wbc, anc=count.anc, platelets=count.platelets, sex=patient.sex)
+    blood: dict[str, Any] = dict(hb=count.hb, wbc=count.wbc, anc=count.anc, platelets=count.platelets,
+                                 sex=patient.sex)
     if kind == "cytopenias":
         return ",".join(x for x in LINEAGES if x in cytopenias(**blood)) or "none"
     if kind == "pancytopenia":

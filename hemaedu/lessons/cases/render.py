@@ -198,7 +198,9 @@ def practice_summary(p: practice.PracticePatient, checked: practice.PracticeChec
         ask = t(f"practice.ask_{p.skill}")
         return f"{t('practice.summary', number=p.seed, age=p.age, sex=t(f'case.{p.sex}'), ask=ask)} {score}"
     criteria = t("practice.criterion_separator").join(criterion_text(c) for c in checked.deciding)
-    return f"{t('practice.verdict', verdict=verdict(checked.correct), expected=answer_text(p, checked.expected), criteria=criteria)} {score}"
+    said = t("practice.verdict", verdict=verdict(checked.correct), expected=answer_text(p, checked.expected),
+             criteria=criteria)
+    return f"{said} {score}"
 
 
 def unit_of(measure: str) -> str:
