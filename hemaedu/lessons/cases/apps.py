@@ -174,13 +174,15 @@ class CasePlayer(App):
         return [c["case"], self.restart, self.figure_box, self.details_html, c["answer"], self.check, self.status]
 
     def static_html(self) -> str:
-        """The case's opening as HTML that needs no kernel: title, patient, first stage, first question."""
+        """The case's opening as HTML that needs no kernel: title, patient, the stages up to the first question."""
         view = model.view(model.start(self.controls["case"].value))
         case, first = view.case, view.current
         options = "".join(f"<li>{html.escape(o.text)}</li>" for o in first.options) if first else ""
         question = f"<p><strong>{html.escape(first.prompt)}</strong></p><ul>{options}</ul>" if first else ""
         return (f"<p><strong>{html.escape(case.title)}</strong>: {html.escape(render.patient_line(case))}. "
-                f"{html.escape(case.summary)}</p>{render.stage_html(case.stages[0], case)}{question}"
+                f"{html.escape(case.summary)}</p>"
+                + "".join(render.stage_html(stage, case) for stage in case.stages[: view.revealed])
+                + f"{question}"
                 f"<p><em>{html.escape(t('static.open_to_play'))}</em></p>")
 
 
