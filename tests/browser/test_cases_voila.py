@@ -5,7 +5,8 @@ selected with Space and the arrow keys, Tab reaches "Check answer" and Enter che
 each answer the live status region must read what the same play gives in Python, the chart
 must appear (with lesson 01's data for the case's count) once the count is taken and follow the
 repeat count, and the end report must show the score, a review link and the sources. axe-core
-must find no serious violation on the finished case.
+must find no serious violation on the finished case. A shorter test does the first decision in
+JupyterLab after "Run All Cells".
 """
 
 from __future__ import annotations
@@ -116,3 +117,42 @@ def test_play_a_case_by_keyboard(voila, browser_page, plotly, run_axe, screensho
         assert blocked_requests.unexpected() == [], "requests to outside servers"
     finally:
         screenshot(page, "06_cases_played")
+
+
+def test_first_decision_by_keyboard_in_jupyterlab(lab, browser_page, screenshot, output_errors,
+                                                  blocked_requests) -> None:
+    """JupyterLab too: Run All Cells, then answer the first case's first question with the keyboard."""
+    page = browser_page
+    page.goto(lab.notebook_url(LESSON.notebook) + "?reset")
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    notebook.wait_for(timeout=60_000)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
+    notebook.click()
+    page.keyboard.press("Control+Shift+C")
+    palette = page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input")
+    expect(palette).to_be_focused()
+    palette.fill("Run All Cells")
+    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
+    page.keyboard.press("Enter")
+    try:
+        expected = apps.case_player()
+        case = expected.view.case_view.case
+        decision = case.decisions[0]
+        player = page.locator(f".{CSS}")
+        name = text("cases", "control.answer", number=1, total=len(case.decisions), prompt=decision.prompt)
+        group = player.get_by_role("group", name=name, exact=True)
+        group.wait_for(timeout=120_000)
+        group.scroll_into_view_if_needed()
+        radios = group.get_by_role("radio")
+        radios.nth(0).focus()
+        page.keyboard.press("Space")
+        expect(radios.nth(0)).to_be_checked()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        expected.answer(0)
+        expect(player.locator(".hemaedu-summary")).to_have_text(expected.summary_text(), timeout=WAIT_MS)
+        expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=120_000)
+        assert output_errors(page) == []
+        assert blocked_requests == [], "JupyterLab requested outside servers"
+    finally:
+        screenshot(page, "06_cases_jupyterlab", full_page=False)
