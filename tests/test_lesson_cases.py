@@ -270,6 +270,9 @@ BAD = [
     (lambda r: _stage(r, "blood_count")["count"].update(platelets=14000),
      "stage 3 [count]: platelets=14000"),
     (lambda r: r.update(onset_class="sudden"), "onset_class 'sudden' is not a class_id"),
+    (lambda r: _stage(r, "presentation")["decision"][0]["option"][1].update(consequnce="typo"),
+     "decision 'first_step' option 2: unknown field(s) ['consequnce']"),
+    (lambda r: r.update(sorces=["killick2016"]), "unknown field(s) ['sorces']"),
 ]
 
 

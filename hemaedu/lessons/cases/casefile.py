@@ -137,6 +137,21 @@ def _steps() -> tuple[Any, ...]:
 # --------------------------------------------------------------------------- parsing
 
 
+_FIELDS = {
+    "case": {"id", "title", "summary", "onset_class", "sources", "patient", "stage"},
+    "stage": {"kind", "title", "text", "count", "marrow", "patient", "decision"},
+    "decision": {"id", "kind", "prompt", "expected", "review", "option"},
+    "option": {"text", "why", "correct", "value", "consequence"},
+}
+
+
+def _known_fields(raw: Mapping[str, Any], level: str, where: str) -> None:
+    """Refuse a misspelt field (e.g. 'consequnce'), which would otherwise be ignored silently."""
+    unknown = sorted(set(raw) - _FIELDS[level])
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {unknown}; a {level} has {sorted(_FIELDS[level])}")
+
+
 def _text(raw: Mapping[str, Any], field: str, where: str, *, required: bool = True) -> str:
     value = raw.get(field, "")
     if not isinstance(value, str) or (required and not value.strip()):
@@ -213,6 +228,7 @@ def _decision(raw: Mapping[str, Any], where: str, stage: int, answer: str | None
     if not isinstance(decision_id, str) or not decision_id:
         raise ValueError(f"{where}: a [[stage.decision]] has no id")
     here = f"{where} decision {decision_id!r}"
+    _known_fields(raw, "decision", here)
     kind = raw.get("kind", "choice")
     if kind not in KINDS:
         raise ValueError(f"{here}: kind {kind!r} is unknown; use one of {KINDS}")
@@ -222,6 +238,7 @@ def _decision(raw: Mapping[str, Any], where: str, stage: int, answer: str | None
     options = []
     for n, opt in enumerate(options_raw, start=1):
         at = f"{here} option {n}"
+        _known_fields(opt, "option", at)
         text, why = _text(opt, "text", at), _text(opt, "why", at)
         consequence = _text(opt, "consequence", at, required=False)
         if kind == "choice":
@@ -256,6 +273,7 @@ def parse_case(raw: Mapping[str, Any], case_id: str, where: str) -> Case:
     """Validate a parsed case file and compute the rules' answers (see the module docstring)."""
     if raw.get("id", case_id) != case_id:
         raise ValueError(f"{where}: id {raw.get('id')!r} differs from the file name {case_id!r}")
+    _known_fields(raw, "case", where)
     patient = _patient(raw.get("patient"), f"{where} [patient]")
     sources = raw.get("sources")
     if not isinstance(sources, list) or not sources:
@@ -281,6 +299,7 @@ def parse_case(raw: Mapping[str, Any], case_id: str, where: str) -> Case:
     seen: set[str] = set()
     for i, s in enumerate(stages_raw):
         here = f"{where} stage {i + 1}"
+        _known_fields(s, "stage", here)
         if s.get("kind") not in STAGE_KINDS:
             raise ValueError(f"{here}: kind {s.get('kind')!r} is unknown; use one of {STAGE_KINDS}")
         stage_count = _count(s["count"], here) if "count" in s else None
