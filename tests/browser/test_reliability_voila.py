@@ -238,10 +238,6 @@ def test_units_labels_and_descriptions_stay_the_kernels(lesson, output_errors) -
     assert_kernel_still_answers(page, output_errors)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "stock ipywidgets in the lessons are guarded only once LessonApp.container wraps its box "
-    "in hemaedu.controls.guard_tree (a one-line change in hemaedu/widgets/__init__.py, left "
-    "to the lesson-layer refactor)"))
 def test_a_stock_dropdown_keeps_the_kernels_labels(lesson, output_errors) -> None:
     page, client, states = lesson
     dropdown_id = find(states, _model_name="DropdownModel", description="Rate from")
