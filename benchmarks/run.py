@@ -649,6 +649,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     args = parser.parse_args(argv)
 
+    from lesson_memory import bench_lesson_memory
+
     from hemaedu.lessons import LESSONS
 
     # Lessons whose main app draws a figure (lesson 00's is a one-slider demo with a text answer).
@@ -662,6 +664,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if not args.tiny:
         steps.append(("nbval", bench_nbval))
+        steps.append(("lesson memory", lambda: [Row(**r) for r in bench_lesson_memory()]))
     if not (args.tiny or args.no_browser):
         if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
             steps.append(("browser", lambda: bench_browser(lessons, presses=40, capacity_levels=[1, 5, 10, 20])))

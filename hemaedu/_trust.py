@@ -72,6 +72,11 @@ def is_index(value: Any) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
+def is_flag(value: Any) -> bool:
+    """A JSON true or false (a ticked or cleared box)."""
+    return isinstance(value, bool)
+
+
 def is_message(value: Any) -> bool:
     """A plotly front-end message: a JSON object, or ``None`` once handled."""
     return value is None or isinstance(value, dict)
@@ -92,6 +97,8 @@ _STOCK_SETTABLE: tuple[tuple[type, Mapping[str, PageCheck]], ...] = (
     # Numbers typed or slid: the value (ranges are the kernel's).
     (w.widgets.widget_int._Int, {"value": is_number}),
     (w.widgets.widget_float._Float, {"value": is_number}),
+    # A tick box: ticked or not (its description is the kernel's).
+    (w.Checkbox, {"value": is_flag}),
     # Single selection: the index (options and their labels are the kernel's).
     (w.widgets.widget_selection._Selection, {"index": is_index}),
 )

@@ -544,11 +544,23 @@ def test_guard_asks_for_the_traits_of_a_widget_it_does_not_know():
 
     from hemaedu.controls import guard
 
-    with pytest.raises(TypeError, match=r"Checkbox: which traits may its front end change"):
-        guard(w.Checkbox())
-    box = guard(w.Checkbox(value=False), settable={"value": lambda v: isinstance(v, bool)})
-    box.set_state({"value": "yes", "description": "x"})
-    assert (box.value, box.description) == (False, "")
+    with pytest.raises(TypeError, match=r"ToggleButton: which traits may its front end change"):
+        guard(w.ToggleButton())
+    toggle = guard(w.ToggleButton(value=False), settable={"value": lambda v: isinstance(v, bool)})
+    toggle.set_state({"value": "yes", "description": "x"})
+    assert (toggle.value, toggle.description) == (False, "")
+    toggle.set_state({"value": True})
+    assert toggle.value is True
+
+
+def test_a_guarded_checkbox_takes_only_a_tick_from_the_page():
+    import ipywidgets as w
+
+    from hemaedu.controls import guard
+
+    box = guard(w.Checkbox(value=False, description="Anemia"))
+    box.set_state({"value": "yes", "description": "Neutropenia"})
+    assert (box.value, box.description) == (False, "Anemia")
     box.set_state({"value": True})
     assert box.value is True
 
