@@ -79,6 +79,9 @@ def test_play_a_case_by_keyboard(voila, browser_page, plotly, run_axe, screensho
             if choice == 1:
                 page.keyboard.press("ArrowDown")
                 expect(radios.nth(1)).to_be_checked()
+            # A person reads before pressing Check; ipywidgets may reorder a selection sent in the
+            # same instant as the click that follows it (a known front-end race), so pause as a reader would.
+            page.wait_for_timeout(400)
             page.keyboard.press("Tab")
             assert page.evaluate("() => document.activeElement.textContent.trim()") == \
                 text("cases", "control.check")
