@@ -77,6 +77,19 @@ def _configured(section: Any, name: str) -> list[Any]:
     return list(section[name]) if name in section else []
 
 
+def server_args(settings: dict[str, Any]) -> list[str]:
+    """Command-line settings for each student's Jupyter server: bounded busy kernels, closed pages freed."""
+    kernels = settings["kernels"]
+    return [
+        "--ServerApp.kernel_manager_class=hemaedu._kernels.BoundedKernelManager",
+        f"--BoundedKernelManager.busy_limit={int(kernels['busy_limit_seconds'])}",
+        f"--BoundedKernelManager.busy_grace={int(kernels['busy_grace_seconds'])}",
+        f"--MappingKernelManager.cull_idle_timeout={int(kernels['cull_idle_timeout_seconds'])}",
+        f"--MappingKernelManager.cull_interval={int(kernels['cull_interval_seconds'])}",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+
+
 def apply(c: Any, settings: dict[str, Any] | None = None, python: str = sys.executable) -> None:
     """Apply the class settings to a JupyterHub config object ``c``.
 
@@ -93,6 +106,9 @@ def apply(c: Any, settings: dict[str, Any] | None = None, python: str = sys.exec
     c.Spawner.start_timeout = int(spawn["start_timeout_seconds"])
     c.Spawner.http_timeout = int(spawn["http_timeout_seconds"])
     c.JupyterHub.concurrent_spawn_limit = int(spawn["concurrent_spawn_limit"])
+    # Each student's server ends runaway kernels and those of closed pages (issue 9),
+    # as voila.json does for a single Voila server.
+    c.Spawner.args = [*_configured(c.Spawner, "args"), *server_args(settings)]
 
     # The culler: one service, replacing any culler configured before (TLJH's).
     services = [s for s in _configured(c.JupyterHub, "services") if s.get("name") not in _OTHER_CULLER_NAMES]

@@ -126,6 +126,24 @@ def test_hub_config_applies_the_settings() -> None:
     assert role["services"] == ["idle-culler"] and "delete:servers" in role["scopes"]
 
 
+def test_students_servers_bound_their_kernels_like_the_single_voila_server() -> None:
+    """Issue 9 under the hub: runaway kernels and those of closed pages end as with voila.json."""
+    c = Config()
+    c.Spawner.args = ["--debug"]
+    hemaedu_hub.apply(c, SETTINGS)
+    args = c.Spawner.args
+    assert args[0] == "--debug"  # what was configured before is kept
+    assert "--ServerApp.kernel_manager_class=hemaedu._kernels.BoundedKernelManager" in args
+    voila = json.loads((ROOT / "voila.json").read_text())
+    kernels = SETTINGS["kernels"]
+    assert (kernels["busy_limit_seconds"], kernels["busy_grace_seconds"]) == (
+        voila["BoundedKernelManager"]["busy_limit"], voila["BoundedKernelManager"]["busy_grace"])
+    assert (kernels["cull_idle_timeout_seconds"], kernels["cull_interval_seconds"]) == (
+        voila["MappingKernelManager"]["cull_idle_timeout"], voila["MappingKernelManager"]["cull_interval"])
+    assert f"--BoundedKernelManager.busy_limit={kernels['busy_limit_seconds']}" in args
+    assert f"--MappingKernelManager.cull_idle_timeout={kernels['cull_idle_timeout_seconds']}" in args
+
+
 def test_hub_config_file_runs_as_jupyterhub_loads_it(tmp_path: Path) -> None:
     """Loaded the way JupyterHub/TLJH load a config file, it configures the hub."""
     from traitlets.config.loader import PyFileConfigLoader

@@ -90,7 +90,7 @@ c.JupyterHub.cleanup_servers = True
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = {str(tmp / 'home' / '{username}')!r}
 c.Spawner.cmd = [{str(BIN / 'jupyterhub-singleuser')!r}]
-c.Spawner.args = {server_args!r}
+c.Spawner.args = list(c.Spawner.args) + {server_args!r}
 c.Spawner.notebook_dir = {str(REPO)!r}  # the checkout, as in the class image's home
 c.Spawner.environment = {{
     "JUPYTER_CONFIG_PATH": {str(etc)!r},
@@ -216,6 +216,9 @@ def test_a_class_on_jupyterhub(tmp_path: Path, chromium: Any) -> None:
                 assert environ["MEM_LIMIT"] == str(_bytes(SETTINGS["limits"]["memory_limit"]))
                 assert float(environ["CPU_LIMIT"]) == float(SETTINGS["limits"]["cpu_limit"])
                 assert float(environ["CPU_GUARANTEE"]) == float(SETTINGS["limits"]["cpu_guarantee"])
+                # ...and ends runaway kernels and those of closed pages, like a single Voila server.
+                cmdline = psutil.Process(server["state"]["pid"]).cmdline()
+                assert "--ServerApp.kernel_manager_class=hemaedu._kernels.BoundedKernelManager" in cmdline
 
             # Each student's lesson runs in their own kernel behind the hub.
             for name, page in pages.items():
