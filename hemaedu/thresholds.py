@@ -18,8 +18,12 @@ True
 
 from __future__ import annotations
 
+import csv
+import functools
+
 from ._thresholds import Threshold, comparator, get, meets
 from ._thresholds import _table as _rows
+from ._thresholds import table_path
 
 __all__ = [
     "COMPARISON_SYMBOLS",
@@ -111,6 +115,13 @@ def format_number(number: float, *, decimals: int | None = None) -> str:
     return f"{int(whole):,}.{fraction}" if whole not in ("-0",) else f"-0.{fraction}"
 
 
+@functools.cache
+def _written_values() -> dict[str, str]:
+    """Each cut-off as the table's text writes it: the typed rows of ``_rows()`` lose "1.0" vs "1"."""
+    with open(table_path(), encoding="utf-8", newline="") as handle:
+        return {row["threshold_id"]: row["value"] or "" for row in csv.DictReader(handle)}
+
+
 def format_value(threshold_id: str) -> str:
     """The cut-off with its unit, in the course's notation, e.g. ``"0.5 ×10⁹/L"`` or ``"25%"``.
 
@@ -121,7 +132,7 @@ def format_value(threshold_id: str) -> str:
     unit = unit_symbol(row.unit)
     separator = "" if unit == "%" else " "
     # As precise as the table writes it: "1.0" stays "1.0", "0.5" stays "0.5".
-    written = (_rows()[threshold_id]["value"] or "").strip()
+    written = _written_values().get(threshold_id, "").strip()
     decimals = len(written.partition(".")[2]) if "." in written else None
     return f"{format_number(row.value, decimals=decimals)}{separator}{unit}"
 
