@@ -390,10 +390,10 @@ def archive(site: Path, dest: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--offline", action="store_true", help="test build: no PyPI fallback, app exposed to tests")
+    parser.add_argument("--offline", action="store_true", help="test build: no PyPI fallback, app exposed")
     parser.add_argument("--output-dir", type=Path, help="default: _site/lite or _site/lite-offline")
     parser.add_argument(
-        "--contents", type=Path, action="append", help="notebooks or folders to include (repeatable; default: notebooks/)"
+        "--contents", type=Path, action="append", help="notebooks or folders (repeatable; default: notebooks/)"
     )
     parser.add_argument("--wheel", type=Path, help="use this hemaedu wheel instead of building one")
     parser.add_argument("--pyodide-dir", type=Path, default=NPM_PYODIDE, help="npm pyodide package")

@@ -14,8 +14,8 @@ and the documented reset (delete the browser copy) bringing back the published l
 from __future__ import annotations
 
 import functools
-import os
 import http.server
+import os
 import subprocess
 import sys
 import threading
@@ -27,13 +27,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from hemaedu.lessons import LESSONS, Lesson
-from hemaedu.lessons._legacy import css_class, self_checks
-from hemaedu.lessons._legacy import main_control as main_widget
-
 # Shared helpers of the Voila lesson test (same page structure: the app's container,
 # its plotly figure and its self-checks are the same widgets in JupyterLab).
 from test_lessons_voila import answer_self_check, figure_index, trace_values
+
+from hemaedu.lessons import LESSONS, Lesson
+from hemaedu.lessons._legacy import css_class, self_checks
+from hemaedu.lessons._legacy import main_control as main_widget
 
 pytestmark = pytest.mark.browser
 
