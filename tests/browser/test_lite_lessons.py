@@ -93,18 +93,28 @@ KERNEL_IDLE_JS = """() => {
     return !!(k && k.status === 'idle');
 }"""
 
-#: True once every code cell has an execution count and the kernel is idle again.
+#: True once every code cell has an execution count and the kernel is idle again, or once a
+#: cell raised (Run All stops there: the test then fails on the error, not on a timeout).
 ALL_RAN_JS = """() => {
     const w = window.jupyterapp.shell.currentWidget;
     const k = w.sessionContext.session && w.sessionContext.session.kernel;
     if (!k || k.status !== 'idle') return false;
     const cells = [...w.content.model.cells].filter((c) => c.type === 'code');
-    return cells.every((c) => c.executionCount !== null);
+    const raised = cells.some((c) => c.outputs.toJSON().some((o) => o.output_type === 'error'));
+    return raised || cells.every((c) => c.executionCount !== null);
 }"""
 
 ERRORS_JS = """() => [...document.querySelectorAll(
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],' +
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')].map((n) => n.innerText.trim())"""
+
+
+#: Each code cell's errors ("ename: evalue") and whether it ran, read from the notebook model.
+CELL_STATE_JS = """() => [...window.jupyterapp.shell.currentWidget.content.model.cells]
+    .filter((c) => c.type === 'code')
+    .map((c) => ({ran: c.executionCount !== null,
+                  errors: c.outputs.toJSON().filter((o) => o.output_type === 'error')
+                                   .map((o) => `${o.ename}: ${o.evalue}`)}))"""
 
 
 def open_lesson(page: Any, url: str, lesson: Lesson) -> float:
@@ -138,7 +148,11 @@ def test_lesson_runs_offline_in_the_browser_kernel(lesson: Lesson, lite_url: str
     try:
         open_lesson(page, lite_url, lesson)
         run_all(page)
-        assert page.evaluate(ERRORS_JS) == [], "a cell raised or wrote to stderr in the browser kernel"
+        cells = page.evaluate(CELL_STATE_JS)
+        raised = [e for c in cells for e in c["errors"]]
+        assert raised == [], f"cells raised in the browser kernel: {raised}"
+        assert all(c["ran"] for c in cells), "Run All did not reach every cell"
+        assert page.evaluate(ERRORS_JS) == [], "a cell wrote to stderr in the browser kernel"
         assert output_errors(page) == []
 
         app = lesson.app()
