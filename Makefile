@@ -9,8 +9,8 @@
 #   make lite-archive  the same site packed as one zip -> _site/hemaedu-lite.zip (prints its size)
 #   make data-hashes   record row counts, sizes and hashes of data/*.csv in datapackage.json
 #                      (run after a deliberate edit of a data file; the loader refuses changed files)
-#   make lite-offline  the same site serving the Pyodide core itself -> _site/lite-offline
-#                      (used by tests/test_lite.py; needs npm for the pinned pyodide package)
+#   make lite-offline  the test build of the same site (PyPI fallback off) -> _site/lite-offline
+#                      (tests/test_lite.py; every lite target needs npm for the pinned pyodide package)
 
 PYTHON ?= python
 NPM ?= npm
