@@ -210,7 +210,8 @@ def test_the_course_is_preloaded_from_the_sites_own_lockfile(site):
         assert not missing, f"{name} depends on {missing}, which the site does not preload"
     assert not {"pandas", "numpy", "nbformat"} & set(lock)
     env = lite_build._emscripten_marker_env()
-    requirements = [Requirement(r) for r in _wheel_requirements(site / "static" / "pyodide" / lock["hemaedu"]["file_name"])]
+    hemaedu_wheel = site / "static" / "pyodide" / lock["hemaedu"]["file_name"]
+    requirements = [Requirement(r) for r in _wheel_requirements(hemaedu_wheel)]
     required = {canonicalize_name(r.name) for r in requirements if r.marker is None or r.marker.evaluate(env)}
     assert required - set(lock) == {"pandas", "nbformat"}, required - set(lock)
 
@@ -356,7 +357,8 @@ def test_offline_notebook_grades_a_vignette_with_no_network(offline_site, reques
             # folders the site does not index: expected and harmless.
             page.on(
                 "response",
-                lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "/api/contents/" not in r.url else None,
+                lambda r: (errors.append(f"{r.status} {r.url}")
+                           if r.status >= 400 and "/api/contents/" not in r.url else None),
             )
             page.goto(f"http://127.0.0.1:{port}/lab/index.html?path={CHECK_NOTEBOOK.name}")
             page.wait_for_function(
