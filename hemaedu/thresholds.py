@@ -116,9 +116,12 @@ def format_number(number: float, *, decimals: int | None = None) -> str:
 
 
 @functools.cache
-def _written_values() -> dict[str, str]:
-    """Each cut-off as the table's text writes it: the typed rows of ``_rows()`` lose "1.0" vs "1"."""
-    with open(table_path(), encoding="utf-8", newline="") as handle:
+def _written_values(path: str) -> dict[str, str]:
+    """Each cut-off as the table's text writes it: the typed rows of ``_rows()`` lose "1.0" vs "1".
+
+    Cached by path, so tests that point ``data.data_path`` at a copy read the copy.
+    """
+    with open(path, encoding="utf-8", newline="") as handle:
         return {row["threshold_id"]: row["value"] or "" for row in csv.DictReader(handle)}
 
 
@@ -132,7 +135,7 @@ def format_value(threshold_id: str) -> str:
     unit = unit_symbol(row.unit)
     separator = "" if unit == "%" else " "
     # As precise as the table writes it: "1.0" stays "1.0", "0.5" stays "0.5".
-    written = _written_values().get(threshold_id, "").strip()
+    written = _written_values(str(table_path())).get(threshold_id, "").strip()
     decimals = len(written.partition(".")[2]) if "." in written else None
     return f"{format_number(row.value, decimals=decimals)}{separator}{unit}"
 
