@@ -21,9 +21,8 @@ from __future__ import annotations
 import csv
 import functools
 
-from ._thresholds import Threshold, comparator, get, meets
+from ._thresholds import Threshold, comparator, get, meets, table_path
 from ._thresholds import _table as _rows
-from ._thresholds import table_path
 
 __all__ = [
     "COMPARISON_SYMBOLS",
