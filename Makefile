@@ -4,16 +4,18 @@
 #   make html          every lesson executed and exported to offline HTML -> _site/html
 #   make bench         the performance benchmark (prints a table, writes JSON)
 #   make strip         strip notebook outputs (pinned nbval outputs go to tests/notebook_outputs/)
-#   make lite          JupyterLite site of the lessons -> _site/lite (publish this folder)
+#   make lite          JupyterLite site of the lessons -> _site/lite (publish this folder; it is
+#                      self-contained: Pyodide runtime, every wheel and the lessons, works offline)
+#   make lite-archive  the same site packed as one zip -> _site/hemaedu-lite.zip (prints its size)
 #   make data-hashes   record row counts, sizes and hashes of data/*.csv in datapackage.json
 #                      (run after a deliberate edit of a data file; the loader refuses changed files)
-#   make lite-offline  the same site serving the Pyodide core itself -> _site/lite-offline
-#                      (used by tests/test_lite.py; needs npm for the pinned pyodide package)
+#   make lite-offline  the test build of the same site (PyPI fallback off) -> _site/lite-offline
+#                      (tests/test_lite.py; every lite target needs npm for the pinned pyodide package)
 
 PYTHON ?= python
 NPM ?= npm
 
-.PHONY: html bench strip lite lite-offline data-hashes
+.PHONY: html bench strip lite lite-archive lite-offline data-hashes
 
 html:
 	$(PYTHON) tools/export_html.py --output-dir _site/html
@@ -24,8 +26,11 @@ bench:
 strip:
 	$(PYTHON) tools/strip_notebooks.py
 
-lite:
+lite: tests/lite_offline/node_modules/pyodide/package.json
 	$(PYTHON) lite/build.py
+
+lite-archive: tests/lite_offline/node_modules/pyodide/package.json
+	$(PYTHON) lite/build.py --archive _site/hemaedu-lite.zip
 
 data-hashes:
 	$(PYTHON) tools/refresh_data_hashes.py

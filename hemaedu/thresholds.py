@@ -18,9 +18,10 @@ True
 
 from __future__ import annotations
 
-from functools import cache
+import csv
+import functools
 
-from ._thresholds import Threshold, comparator, get, meets
+from ._thresholds import Threshold, comparator, get, meets, table_path
 from ._thresholds import _table as _rows
 
 __all__ = [
@@ -113,6 +114,16 @@ def format_number(number: float, *, decimals: int | None = None) -> str:
     return f"{int(whole):,}.{fraction}" if whole not in ("-0",) else f"-0.{fraction}"
 
 
+@functools.cache
+def _written_values(path: str) -> dict[str, str]:
+    """Each cut-off as the table's text writes it: the typed rows of ``_rows()`` lose "1.0" vs "1".
+
+    Cached by path, so tests that point ``data.data_path`` at a copy read the copy.
+    """
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row["threshold_id"]: row["value"] or "" for row in csv.DictReader(handle)}
+
+
 def format_value(threshold_id: str) -> str:
     """The cut-off with its unit, in the course's notation, e.g. ``"0.5 ×10⁹/L"`` or ``"25%"``.
 
@@ -123,21 +134,9 @@ def format_value(threshold_id: str) -> str:
     unit = unit_symbol(row.unit)
     separator = "" if unit == "%" else " "
     # As precise as the table writes it: "1.0" stays "1.0", "0.5" stays "0.5".
-    written = _written_values().get(threshold_id, "")
+    written = _written_values(str(table_path())).get(threshold_id, "").strip()
     decimals = len(written.partition(".")[2]) if "." in written else None
     return f"{format_number(row.value, decimals=decimals)}{separator}{unit}"
-
-
-@cache
-def _written_values() -> dict[str, str]:
-    """Each cut-off as the CSV writes it ("1.0", "0.5"): the typed reader keeps floats only."""
-    import csv
-    import io
-
-    from .data import data_path
-
-    text = data_path("thresholds.csv").read_text(encoding="utf-8")
-    return {r["threshold_id"]: (r["value"] or "").strip() for r in csv.DictReader(io.StringIO(text))}
 
 
 def format(threshold_id: str, *, label: str | None = None) -> str:  # noqa: A001 - the spec's name

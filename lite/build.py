@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,24 +55,24 @@ EXTENSIONS = (
     "jupyterlab-plotly",  # plotly figures (mime renderer)
 )
 
-#: Installed distributions whose pure-Python wheels are served through piplite,
-#: at the installed version. hemaedu's own requirements that are NOT here
-#: (pandas, numpy, python-dateutil, narwhals, packaging, typing-extensions,
-#: ipython, traitlets...) are part of the Pyodide distribution and are loaded
-#: from it. ``comm`` is needed by the kernel and is not in Pyodide. nbformat
-#: (with fastjsonschema and jupyter_core) is what plotly checks for before it
-#: shows a figure in a notebook; jsonschema, its other need, is in Pyodide.
+#: Installed distributions whose pure-Python wheels the browser kernel loads
+#: at start-up, at the installed version (the browser-side extensions are copied
+#: from this same environment and the two halves of a widget must match).
+#: ``comm`` is needed by the kernel and is not in Pyodide. nbformat is not here:
+#: plotly needs it only to show a static ``go.Figure``, the lessons draw
+#: FigureWidgets, and nbformat's jsonschema would pull compiled wheels (rpds-py)
+#: that exist only on Pyodide's CDN.
 RUNTIME_WHEELS = (
     "anywidget",
     "comm",
-    "fastjsonschema",
     "ipywidgets",
-    "jupyter_core",
     "jupyterlab_widgets",
-    "nbformat",
     "plotly",
     "psygnal",
 )
+
+#: The kernel's own wheels shipped inside its lab extension (static/pypi).
+KERNEL_WHEELS = ("piplite", "pyodide_kernel", "ipykernel", "widgetsnbextension-4")
 
 #: Packages of the Pyodide distribution that the offline variant serves itself,
 #: as PyPI wheels of the same versions (with their dependencies): what the kernel
@@ -169,17 +170,81 @@ def extension_dirs() -> list[Path]:
     return dirs
 
 
-def stage_offline_pyodide(lite_dir: Path, pyodide_dir: Path, wheel_cache: Path) -> None:
-    """Put a self-contained Pyodide core at ``lite_dir/static/pyodide``.
+#: Requirements deliberately left out of the preloaded set: the lesson runtime
+#: imports neither (tests/test_notebooks.py checks sys.modules after each lesson),
+#: and both are compiled for WebAssembly and published only on Pyodide's CDN.
+#: nbformat (hemaedu's emscripten-only requirement) is what plotly checks before
+#: showing a static ``go.Figure``; the lessons draw FigureWidgets, which do not
+#: need it, and its jsonschema would pull rpds-py, a compiled CDN-only wheel.
+NOT_PRELOADED = frozenset({"pandas", "numpy", "nbformat"})
+
+#: Kernel packages jupyterlite-pyodide-kernel would otherwise piplite-install one by
+#: one at every kernel start (initPackageManager/initKernel in its worker): listed in
+#: ``loadPyodideOptions.packages`` they load with the runtime and those steps are skipped.
+KERNEL_PACKAGES = ("micropip", "piplite", "pyodide-kernel", "ipykernel", "comm", "jedi", "ipython")
+
+
+def _emscripten_marker_env() -> dict[str, str]:
+    from packaging.markers import default_environment
+
+    env = default_environment()
+    python = pyodide_python()
+    env.update(
+        sys_platform="emscripten", platform_system="Emscripten", os_name="posix", platform_machine="wasm32",
+        python_version=python, python_full_version=f"{python}.0", implementation_name="cpython",
+        platform_python_implementation="CPython", extra="",
+    )  # fmt: skip
+    return env
+
+
+def wheel_entry(wheel: Path) -> dict:
+    """A pyodide-lock.json entry for a pure-Python wheel, read from its METADATA."""
+    from email.parser import Parser
+
+    from packaging.requirements import Requirement
+
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        meta = Parser().parsestr(zf.read(meta_name).decode("utf-8"))
+    env = _emscripten_marker_env()
+    depends = []
+    for line in meta.get_all("Requires-Dist") or []:
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(env):
+            depends.append(normalize(req.name))
+    imports = sorted(
+        {n.split("/")[0].removesuffix(".py") for n in names if not n.split("/")[0].endswith((".dist-info", ".data"))}
+        - {""}
+    )
+    return {
+        "name": normalize(meta["Name"]),
+        "version": meta["Version"],
+        "file_name": wheel.name,
+        "install_dir": "site",
+        "package_type": "package",
+        "imports": imports,
+        "depends": sorted(set(depends)),
+        "sha256": sha256(wheel),
+        "unvendored_tests": False,
+    }
+
+
+def stage_pyodide(lite_dir: Path, pyodide_dir: Path, wheel_cache: Path, course_wheels: list[Path]) -> list[str]:
+    """Put a self-contained Pyodide at ``lite_dir/static/pyodide`` with the course preloaded.
 
     jupyterlite-pyodide-kernel copies that well-known folder into the site and
     points ``pyodideUrl`` at it. The npm package has the interpreter and the
     standard library but none of the distribution's packages, so the kernel's
     own pure-Python dependencies are added as PyPI wheels of the versions in
-    the lockfile, and the lockfile is rewritten to their file names and hashes
-    (Pyodide checks every wheel against its sha256). Entries for packages that
-    are not present (pandas, numpy...) are dropped, so asking for one fails
-    with a clear "PyPI fallback is disabled" instead of a blocked download.
+    the lockfile. The course's wheels (hemaedu, plotly, ipywidgets, anywidget...)
+    and the kernel's own (piplite, pyodide-kernel) are added to the same
+    lockfile (Pyodide checks every wheel against its sha256), so the kernel can
+    load all of them at start-up. Entries for packages that are not present
+    (pandas, numpy...) are dropped, so asking for one fails with a clear
+    message instead of a blocked download.
+
+    Returns the names to preload (``loadPyodideOptions.packages``).
     """
     meta = json.loads((pyodide_dir / "package.json").read_text(encoding="utf-8"))
     expected = pyodide_version()
@@ -195,38 +260,63 @@ def stage_offline_pyodide(lite_dir: Path, pyodide_dir: Path, wheel_cache: Path) 
         shutil.copy2(pyodide_dir / name, out / name)
 
     lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
-    packages = {normalize(k): v for k, v in lock["packages"].items()}
-    needed: list[str] = []
-    todo = list(OFFLINE_LOCK_ROOTS)
+    distribution = {normalize(k): v for k, v in lock["packages"].items()}
+    ours: dict[str, tuple[dict, Path]] = {}
+    for wheel in course_wheels:
+        entry = wheel_entry(wheel)
+        ours[entry["name"]] = (entry, wheel)
+
+    roots = [*KERNEL_PACKAGES, *OFFLINE_LOCK_ROOTS, *(name for name in ours)]
+    kept: dict[str, dict] = {}
+    todo = [normalize(r) for r in roots]
     while todo:
-        name = normalize(todo.pop())
-        if name not in needed:
-            needed.append(name)
-            todo.extend(packages[name]["depends"])
-    kept = {}
-    for name in sorted(needed):
-        entry = dict(packages[name])
-        wheel = pure_wheel(name, entry["version"], wheel_cache)
+        name = todo.pop()
+        if name in kept or name in NOT_PRELOADED:
+            continue
+        if name in ours:  # the course's wheel wins over the distribution's version
+            entry, wheel = ours[name]
+        elif name in distribution:
+            entry = dict(distribution[name])
+            wheel = pure_wheel(name, entry["version"], wheel_cache)
+            entry.update(file_name=wheel.name, sha256=sha256(wheel))
+        else:
+            raise SystemExit(f"{name} is needed in the browser kernel but is neither a course wheel nor in Pyodide")
+        entry = {**entry, "depends": [d for d in entry["depends"] if normalize(d) not in NOT_PRELOADED]}
         shutil.copy2(wheel, out / wheel.name)
-        entry.update(file_name=wheel.name, sha256=sha256(wheel))
         kept[name] = entry
+        todo.extend(normalize(d) for d in entry["depends"])
     lock["packages"] = kept
     (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
-    log(f"offline Pyodide {expected}: Pyodide packages from local wheels: {', '.join(sorted(kept))}")
+    log(f"Pyodide {expected} served from the site, preloading: {', '.join(sorted(kept))}")
+    return sorted(kept)
 
 
-def merged_lite_json(offline: bool) -> dict:
-    """lite/jupyter-lite.json, plus the offline test's settings when asked."""
+def merged_lite_json(offline: bool, preload: list[str]) -> dict:
+    """lite/jupyter-lite.json, plus the preloaded packages and the offline test's settings."""
     config = json.loads((LITE_DIR / "jupyter-lite.json").read_text(encoding="utf-8"))
+    data = config.setdefault("jupyter-config-data", {})
+    settings = data.setdefault("litePluginSettings", {}).setdefault(KERNEL_PLUGIN, {})
+    # Loaded with the runtime from the site's own lockfile: no per-lesson install.
+    settings.setdefault("loadPyodideOptions", {})["packages"] = preload
     if offline:
-        data = config.setdefault("jupyter-config-data", {})
-        settings = data.setdefault("litePluginSettings", {}).setdefault(KERNEL_PLUGIN, {})
         # Never reach for pypi.org: a missing wheel must fail the test, not download.
         settings["disablePyPIFallback"] = True
         # Lets the browser test run all cells through the app's command registry.
         data["exposeAppInBrowser"] = True
         data["appName"] = data.get("appName", "JupyterLite") + " (offline test build)"
     return config
+
+
+def kernel_wheels() -> list[Path]:
+    """piplite, pyodide-kernel and the ipykernel/widgetsnbextension shims from the kernel extension."""
+    pypi = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / EXTENSIONS[0] / "static" / "pypi"
+    found = []
+    for stem in KERNEL_WHEELS:
+        matches = sorted(pypi.glob(f"{stem}*-py3-none-any.whl"))
+        if not matches:
+            raise SystemExit(f"no {stem} wheel in {pypi}: install jupyterlite-pyodide-kernel")
+        found.append(matches[-1])
+    return found
 
 
 def build(
@@ -245,21 +335,24 @@ def build(
     wheels.mkdir(parents=True)
     wheel_cache = WORK_DIR / "pypi-cache"  # kept between builds: no repeated downloads
 
-    if offline and not (pyodide_dir / "package.json").is_file():
+    if not (pyodide_dir / "package.json").is_file():
         raise SystemExit(f"no npm pyodide package at {pyodide_dir}: run `npm ci --prefix tests/lite_offline`")
 
     hemaedu_wheel = shutil.copy2(wheel, wheels) if wheel else build_hemaedu_wheel(wheels)
+    course = [Path(hemaedu_wheel)]
     for dist in RUNTIME_WHEELS:
         version = importlib.metadata.version(dist)
-        shutil.copy2(pure_wheel(dist, version, wheel_cache), wheels)
+        course.append(pure_wheel(dist, version, wheel_cache))
+    course += kernel_wheels()
 
-    # A private lite dir: the committed config, plus the Pyodide core when offline.
+    # A private lite dir: the committed config and the Pyodide runtime with the course preloaded.
     lite_dir = work / "lite"
     lite_dir.mkdir()
     shutil.copy2(LITE_DIR / "jupyter_lite_config.json", lite_dir)
-    (lite_dir / "jupyter-lite.json").write_text(json.dumps(merged_lite_json(offline), indent=2), encoding="utf-8")
-    if offline:
-        stage_offline_pyodide(lite_dir, pyodide_dir, wheel_cache)
+    preload = stage_pyodide(lite_dir, pyodide_dir, wheel_cache, course)
+    (lite_dir / "jupyter-lite.json").write_text(
+        json.dumps(merged_lite_json(offline, preload), indent=2), encoding="utf-8"
+    )
 
     output_dir = output_dir.resolve()
     shutil.rmtree(output_dir, ignore_errors=True)
@@ -268,7 +361,6 @@ def build(
         "--lite-dir", lite_dir,
         "--output-dir", output_dir,
         f"--LiteBuildConfig.cache_dir={work / 'cache'}",
-        "--piplite-wheels", wheels,
     ]  # fmt: skip
     for path in contents:
         cmd += ["--contents", Path(path).resolve()]
@@ -285,18 +377,32 @@ def build(
     return output_dir
 
 
+def archive(site: Path, dest: Path) -> Path:
+    """Pack ``site`` as one zip (folder ``hemaedu-lite/`` inside) and report its size."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for path in sorted(site.rglob("*")):
+            if path.is_file():
+                zf.write(path, Path("hemaedu-lite") / path.relative_to(site))
+    log(f"archive {dest} ({dest.stat().st_size / 1e6:.1f} MB) from {site}")
+    return dest
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--offline", action="store_true", help="serve the Pyodide core from the site (test build)")
+    parser.add_argument("--offline", action="store_true", help="test build: no PyPI fallback, app exposed")
     parser.add_argument("--output-dir", type=Path, help="default: _site/lite or _site/lite-offline")
     parser.add_argument(
-        "--contents", type=Path, action="append", help="notebooks or folders to include (repeatable; default: notebooks/)"
+        "--contents", type=Path, action="append", help="notebooks or folders (repeatable; default: notebooks/)"
     )
     parser.add_argument("--wheel", type=Path, help="use this hemaedu wheel instead of building one")
-    parser.add_argument("--pyodide-dir", type=Path, default=NPM_PYODIDE, help="npm pyodide package (offline only)")
+    parser.add_argument("--pyodide-dir", type=Path, default=NPM_PYODIDE, help="npm pyodide package")
+    parser.add_argument("--archive", type=Path, help="also pack the site into this .zip")
     args = parser.parse_args(argv)
     output_dir = args.output_dir or ROOT / "_site" / ("lite-offline" if args.offline else "lite")
-    build(output_dir, args.contents or [ROOT / "notebooks"], args.offline, args.wheel, args.pyodide_dir)
+    site = build(output_dir, args.contents or [ROOT / "notebooks"], args.offline, args.wheel, args.pyodide_dir)
+    if args.archive:
+        archive(site, args.archive)
 
 
 if __name__ == "__main__":

@@ -2,12 +2,12 @@
 
 Two sites are built once per session into a temporary folder:
 
-* the normal site (``make lite``): contents are checked here without a browser,
-  including that every dependency of hemaedu resolves from the site's own
-  wheels or from the Pyodide distribution, never from PyPI;
-* the offline variant (``make lite-offline``), which serves the npm ``pyodide``
-  core itself: a notebook is run in Chromium with every outside request
-  blocked, installing hemaedu from the local wheel and grading a vignette.
+* the published site (``make lite``): its contents are checked here without a
+  browser: the runtime and every wheel the lessons need are in the folder, in a
+  lockfile the kernel preloads at start (nothing from a CDN or PyPI);
+* the test variant (``make lite-offline``, PyPI fallback disabled): a small
+  notebook is run in Chromium with every outside request blocked. The lessons
+  themselves run there in tests/browser/test_lite_lessons.py.
 
 The browser test needs /usr/bin/chromium and ``npm ci --prefix tests/lite_offline``;
 without them it is skipped locally and fails under CI (CI set, and not "false" or "0").
@@ -33,10 +33,8 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
-from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 from servers import CHROMIUM, CHROMIUM_ARGS  # one place for the required flags
@@ -103,7 +101,8 @@ def build_site(out: Path, *args: str) -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The normal site, exactly as ``make lite`` builds it."""
+    """The normal site, exactly as ``make lite`` builds it (the runtime comes from the npm package)."""
+    require_npm_pyodide()
     return build_site(tmp_path_factory.mktemp("lite") / "site")
 
 
@@ -115,16 +114,6 @@ def offline_site(tmp_path_factory) -> Path:
     return build_site(
         out, "--offline", "--contents", str(ROOT / "notebooks"), "--contents", str(CHECK_NOTEBOOK)
     )
-
-
-@pytest.fixture(scope="session")
-def pyodide_lock() -> dict:
-    """pyodide-lock.json of the Pyodide version the kernel loads from the CDN."""
-    require_npm_pyodide()
-    meta = json.loads((NPM_PYODIDE / "package.json").read_text(encoding="utf-8"))
-    assert meta["version"] == lite_build.pyodide_version(), "tests/lite_offline pins another Pyodide than the kernel"
-    lock = json.loads((NPM_PYODIDE / "pyodide-lock.json").read_text(encoding="utf-8"))
-    return {canonicalize_name(k): v for k, v in lock["packages"].items()}
 
 
 # ----------------------------------------------------------------------------- contents
@@ -154,11 +143,15 @@ def test_lesson_runs_unchanged_in_the_browser_kernel(lesson):
     assert re.search(r"await piplite\.install\(\[\s*\"hemaedu\"", first), first
 
 
+def site_lock(site: Path) -> dict:
+    return json.loads((site / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+
+
 def test_hemaedu_wheel_is_served_with_its_data(site):
-    index = json.loads((site / "pypi" / "all.json").read_text(encoding="utf-8"))
-    (release,) = [files[0] for files in index["hemaedu"]["releases"].values()]
-    wheel = site / "pypi" / release["filename"]
-    assert release["digests"]["sha256"] == sha256(wheel)
+    """hemaedu is a wheel next to the runtime, in the site's lockfile, with its tables inside."""
+    entry = site_lock(site)["hemaedu"]
+    wheel = site / "static" / "pyodide" / entry["file_name"]
+    assert entry["sha256"] == sha256(wheel)
     names = set(zipfile.ZipFile(wheel).namelist())
     csvs = sorted(p.name for p in (ROOT / "data").glob("*.csv"))
     assert csvs, "no tables in data/"
@@ -166,15 +159,12 @@ def test_hemaedu_wheel_is_served_with_its_data(site):
     assert not missing, f"tables not inside the wheel: {missing}"
     if (ROOT / "data" / "datapackage.json").exists():
         assert "hemaedu/data/datapackage.json" in names
-    # The kernel is told to look in this index first (the sha pins this very file).
-    urls = kernel_settings(site)["pipliteUrls"]
-    assert urls[0] == f"./pypi/all.json?sha256={sha256(site / 'pypi' / 'all.json')}"
 
 
 def test_hemaedu_wheel_installs_and_reads_its_data(site, tmp_path):
     """Installed from the site's wheel, away from the checkout, hemaedu finds its
     tables inside the package and its rules import without pandas."""
-    (wheel,) = (site / "pypi").glob("hemaedu-*.whl")
+    (wheel,) = (site / "static" / "pyodide").glob("hemaedu-*.whl")
     target = tmp_path / "target"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
@@ -198,66 +188,32 @@ print(",".join(n for n in shipped if n.endswith(".csv")))
     assert shipped.split(",") == sorted(p.name for p in (ROOT / "data").glob("*.csv"))
 
 
-def _emscripten_env() -> dict[str, str]:
-    env = default_environment()
-    python = lite_build.pyodide_python()
-    env.update(
-        sys_platform="emscripten",
-        platform_system="Emscripten",
-        os_name="posix",
-        platform_machine="wasm32",
-        python_version=python,
-        python_full_version=f"{python}.0",
-        implementation_name="cpython",
-        platform_python_implementation="CPython",
-    )
-    return env
-
-
 def _wheel_requirements(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as zf:
         meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
         return Parser().parsestr(zf.read(meta).decode()).get_all("Requires-Dist") or []
 
 
-def test_dependencies_resolve_from_site_or_pyodide(site, pyodide_lock):
-    """What ``await piplite.install(["hemaedu"])`` installs in the browser: every
-    dependency must come from the site's wheels or the Pyodide distribution
-    (micropip tries the lockfile first, then piplite's indexes), never PyPI.
-    nbformat is added because plotly refuses to show a figure without it."""
-    env = _emscripten_env()
-    indexes = [site / "pypi" / "all.json", *site.glob("extensions/**/pypi/all.json")]
-    local: dict[str, list[tuple[Version, Path]]] = {}
-    for index in indexes:
-        for name, project in json.loads(index.read_text(encoding="utf-8")).items():
-            for version, files in project["releases"].items():
-                local.setdefault(canonicalize_name(name), []).append((Version(version), index.parent / files[0]["url"]))
-
-    sources: dict[str, str] = {}
-    todo = [Requirement("hemaedu"), Requirement("nbformat")]
-    while todo:
-        req = todo.pop()
-        name = canonicalize_name(req.name)
-        if name in sources or (req.marker and not req.marker.evaluate({**env, "extra": ""})):
-            continue
-        locked = pyodide_lock.get(name)
-        if locked and req.specifier.contains(locked["version"], prereleases=True):
-            sources[name] = f"pyodide {locked['version']}"
-            todo += [Requirement(d) for d in locked["depends"]]
-            continue
-        candidates = sorted((v, w) for v, w in local.get(name, []) if req.specifier.contains(v, prereleases=True))
-        assert candidates, f"{req} is neither in Pyodide {lite_build.pyodide_version()} nor among the site's wheels"
-        version, wheel = candidates[-1]
-        assert wheel.is_file(), wheel
-        sources[name] = f"site {version}"
-        todo += [Requirement(r) for r in _wheel_requirements(wheel)]
-
-    print(json.dumps(sources, indent=1, sort_keys=True))
-    assert sources["hemaedu"].startswith("site")
-    for name in ("anywidget", "ipywidgets", "plotly", "jupyterlab-widgets", "nbformat"):
-        assert sources[name].startswith("site"), (name, sources[name])
-    for name in ("pandas", "numpy"):
-        assert sources[name].startswith("pyodide"), (name, sources[name])
+def test_the_course_is_preloaded_from_the_sites_own_lockfile(site):
+    """The kernel starts with the course installed: every preloaded package is a wheel of
+    the site (hash checked), every dependency of one is preloaded too, except pandas, numpy
+    and nbformat, which the lesson runtime never imports (tests/test_notebooks.py)."""
+    lock = site_lock(site)
+    preload = kernel_settings(site)["loadPyodideOptions"]["packages"]
+    assert set(preload) == set(lock)
+    for name in ("hemaedu", "anywidget", "ipywidgets", "plotly", "jupyterlab-widgets", "piplite", "pyodide-kernel"):
+        assert name in lock, name
+    for name, entry in lock.items():
+        assert not re.match(r"^[a-z]+://", entry["file_name"]), name
+        assert sha256(site / "static" / "pyodide" / entry["file_name"]) == entry["sha256"], name
+        missing = [d for d in entry["depends"] if canonicalize_name(d) not in lock]
+        assert not missing, f"{name} depends on {missing}, which the site does not preload"
+    assert not {"pandas", "numpy", "nbformat"} & set(lock)
+    env = lite_build._emscripten_marker_env()
+    hemaedu_wheel = site / "static" / "pyodide" / lock["hemaedu"]["file_name"]
+    requirements = [Requirement(r) for r in _wheel_requirements(hemaedu_wheel)]
+    required = {canonicalize_name(r.name) for r in requirements if r.marker is None or r.marker.evaluate(env)}
+    assert required - set(lock) == {"pandas", "nbformat"}, required - set(lock)
 
 
 # --------------------------------------------------------------------------- extensions
@@ -274,13 +230,13 @@ def test_widget_and_plotly_extensions_are_present(site):
         return json.loads((site / "extensions" / name / "package.json").read_text(encoding="utf-8"))["version"]
 
     def wheel_version(dist: str) -> str:
-        (wheel,) = (site / "pypi").glob(f"{dist}-*.whl")
+        (wheel,) = (site / "static" / "pyodide").glob(f"{dist}-*.whl")
         return wheel.name.split("-")[1]
 
     # The browser half and the kernel half of each widget library must match.
     assert ext_version("anywidget") == wheel_version("anywidget")
     assert ext_version("jupyterlab-plotly") == wheel_version("plotly")
-    (widgets_wheel,) = (site / "pypi").glob("jupyterlab_widgets-*.whl")
+    (widgets_wheel,) = (site / "static" / "pyodide").glob("jupyterlab_widgets-*.whl")
     with zipfile.ZipFile(widgets_wheel) as zf:
         pkg = next(n for n in zf.namelist() if n.endswith("@jupyter-widgets/jupyterlab-manager/package.json"))
         assert json.loads(zf.read(pkg))["version"] == ext_version("@jupyter-widgets/jupyterlab-manager")
@@ -291,17 +247,18 @@ def test_no_source_maps_and_a_lean_site(site):
     assert not maps, f"source maps shipped: {maps[:5]}"
     size_mb = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
     print(f"site size {size_mb:.1f} MB")
-    assert size_mb < 50, f"site grew to {size_mb:.0f} MB"
+    # About 55 MB: the runtime (wasm 9.6 MB, stdlib 2.5 MB) and plotly's wheel (9.7 MB) are most of it.
+    assert size_mb < 70, f"site grew to {size_mb:.0f} MB"
 
 
-def test_online_site_takes_the_runtime_from_pyodides_cdn(site):
-    """The README promise: the runtime itself comes from Pyodide's CDN, at the
-    version the kernel was built for (the kernel's default pyodideUrl)."""
-    assert "pyodideUrl" not in kernel_settings(site)
-    assert not (site / "static" / "pyodide").exists()
-    schema = site / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static" / "schema"
-    default = json.loads((schema / "kernel.v0.schema.json").read_text(encoding="utf-8"))["properties"]["pyodideUrl"]
-    assert default["default"] == f"https://cdn.jsdelivr.net/pyodide/v{lite_build.pyodide_version()}/full/pyodide.mjs"
+def test_published_site_serves_its_own_runtime(site):
+    """The published site is the offline folder: the runtime comes from the site, not a CDN,
+    at the version the kernel was built for; only the test build disables PyPI."""
+    assert kernel_settings(site)["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
+    meta = json.loads((NPM_PYODIDE / "package.json").read_text(encoding="utf-8"))
+    assert meta["version"] == lite_build.pyodide_version()
+    for name in lite_build.PYODIDE_CORE_FILES:
+        assert (site / "static" / "pyodide" / name).is_file(), name
     assert kernel_settings(site)["disablePyPIFallback"] is False
 
 
