@@ -137,11 +137,9 @@ def lite_rows(site: Path | None = None, lesson: str | None = None, presses: int 
 
     from hemaedu.lessons import LESSONS
     from hemaedu.lessons import lesson as lesson_by_key
-    from hemaedu.lessons._legacy import css_class
-    from hemaedu.lessons._legacy import main_control as main_widget
 
-    item = lesson_by_key(lesson) if lesson else next(x for x in LESSONS if x.converted and x.number != "00")
-    control = main_widget(item.app())
+    item = lesson_by_key(lesson) if lesson else next(x for x in LESSONS if x.number != "00")
+    control = item.app().main
     with tempfile.TemporaryDirectory(prefix="hemaedu-lite-bench-") as tmp:
         site = site or build_site(Path(tmp) / "site")
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
@@ -162,13 +160,13 @@ def lite_rows(site: Path | None = None, lesson: str | None = None, presses: int 
                 )
                 try:
                     page = context.new_page()
-                    cold_s = _visit(page, url, item.notebook, css_class(item), control.description)
+                    cold_s = _visit(page, url, item.notebook, item.css_class, control.description)
                     first_bytes = server.sent_bytes  # type: ignore[attr-defined]
-                    key_ms = _key_to_plot_ms(page, css_class(item), presses)
+                    key_ms = _key_to_plot_ms(page, item.css_class, presses)
                     page.close()
                     server.sent_bytes = 0  # type: ignore[attr-defined]
                     page = context.new_page()
-                    warm_s = _visit(page, url, item.notebook, css_class(item), control.description)
+                    warm_s = _visit(page, url, item.notebook, item.css_class, control.description)
                     second_bytes = server.sent_bytes  # type: ignore[attr-defined]
                 finally:
                     context.close()
@@ -200,7 +198,7 @@ def lite_rows(site: Path | None = None, lesson: str | None = None, presses: int 
 def main() -> None:
     parser = argparse.ArgumentParser(description="JupyterLite benchmark rows")
     parser.add_argument("--site", type=Path, help="an offline site already built (default: build one)")
-    parser.add_argument("--lesson", help="lesson number or slug (default: the first converted lesson after 00)")
+    parser.add_argument("--lesson", help="lesson number or slug (default: the first lesson after 00)")
     parser.add_argument("--presses", type=int, default=20)
     args = parser.parse_args()
     rows = lite_rows(args.site, args.lesson, args.presses)

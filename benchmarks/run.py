@@ -48,6 +48,13 @@ class Row:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _lite_row(row: dict[str, Any]) -> Row:
+    """A row of benchmarks/lite.py in this table's shape."""
+    target = row["target"]
+    return Row(row["name"], "JupyterLite site", row["value"], None, row["unit"],
+               "" if target is None else f"< {target:g} {row['unit']}", row["ok"], row["note"])
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if len(ordered) == 1:
@@ -652,6 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     from lesson_memory import bench_lesson_memory
 
     from hemaedu.lessons import LESSONS
+    from lite import lite_rows
 
     # Lessons whose main app draws a figure (lesson 00's is a one-slider demo with a text answer).
     lessons = {lesson.name: {"app": f"hemaedu.lessons.{lesson.package}.apps:{lesson.main_app}",
@@ -668,6 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.tiny or args.no_browser):
         if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
             steps.append(("browser", lambda: bench_browser(lessons, presses=40, capacity_levels=[1, 5, 10, 20])))
+            steps.append(("jupyterlite", lambda: [_lite_row(r) for r in lite_rows()]))
         else:
             print("Chromium not found: browser measurements skipped (apt-get install chromium)")
     if args.classroom_only:

@@ -32,8 +32,6 @@ from playwright.sync_api import expect
 from test_lessons_voila import answer_self_check, figure_index, trace_values
 
 from hemaedu.lessons import LESSONS, Lesson
-from hemaedu.lessons._legacy import css_class, self_checks
-from hemaedu.lessons._legacy import main_control as main_widget
 
 pytestmark = pytest.mark.browser
 
@@ -134,9 +132,7 @@ def run_all(page: Any) -> None:
 def lesson_params() -> list[Any]:
     params = []
     for item in LESSONS:
-        marks = [] if item.converted else [pytest.mark.xfail(
-            strict=True, reason=f"lesson {item.number} is converted on its own branch (issue 10)")]
-        params.append(pytest.param(item, id=item.name, marks=marks))
+        params.append(pytest.param(item, id=item.name))
     return params
 
 
@@ -156,8 +152,8 @@ def test_lesson_runs_offline_in_the_browser_kernel(lesson: Lesson, lite_url: str
         assert output_errors(page) == []
 
         app = lesson.app()
-        control = main_widget(app)
-        css = css_class(lesson)
+        control = app.main
+        css = lesson.css_class
         container = page.locator(f".{css}").first
         container.wait_for(timeout=WAIT_MS)
         has_figure = getattr(app, "figure", None) is not None
@@ -175,7 +171,7 @@ def test_lesson_runs_offline_in_the_browser_kernel(lesson: Lesson, lite_url: str
         moved = float(slider.input_value())
         assert moved == pytest.approx(control.value + 2 * control.step)
         expected = lesson.app()
-        main_widget(expected).value = moved
+        expected.main.value = moved
         if has_figure:
             new = trace_values(expected.figure.data)
             assert new != start, "moving the main control should change the figure"
@@ -194,7 +190,7 @@ def test_lesson_runs_offline_in_the_browser_kernel(lesson: Lesson, lite_url: str
                                   timeout=WAIT_MS / 1000)
             expect(container.locator(".hemaedu-summary")).to_have_text(reference.summary_text(), timeout=WAIT_MS)
 
-        checks = self_checks(lesson)
+        checks = list(lesson.module().self_checks())
         if checks:
             answer_self_check(page, checks[0])
         assert page.evaluate(ERRORS_JS) == []
@@ -249,7 +245,7 @@ def test_student_edits_survive_a_reload_and_reset_restores_the_lesson(lite_url: 
 def test_phone_sized_viewport_draws_a_lesson(lite_url: str, chromium: Any, screenshot: Any) -> None:
     """390x844 (a phone), in the one-document Notebook interface (JupyterLab's side panels leave a
     phone no room): lesson 01 runs, its figure draws and answers a key; a screenshot shows it."""
-    lesson = next(item for item in LESSONS if item.converted and item.number != "00")
+    lesson = next(item for item in LESSONS if item.number != "00")
     context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     blocked: list[str] = []
 
@@ -267,7 +263,7 @@ def test_phone_sized_viewport_draws_a_lesson(lite_url: str, chromium: Any, scree
         run_all(page)
         assert page.evaluate(ERRORS_JS) == []
         assert all(c["ran"] and not c["errors"] for c in page.evaluate(CELL_STATE_JS))
-        plot = page.locator(f".{css_class(lesson)} .js-plotly-plot").first
+        plot = page.locator(f".{lesson.css_class} .js-plotly-plot").first
         plot.wait_for(timeout=WAIT_MS)
         plot.scroll_into_view_if_needed()
         box = plot.bounding_box()
