@@ -90,7 +90,8 @@ def test_controls_demo_in_voila(voila_fixtures, browser_page, plotly, run_axe, s
 def test_controls_demo_in_jupyterlab(lab, browser_page, plotly, screenshot, output_errors,
                                      blocked_requests) -> None:
     page = browser_page
-    page.goto(lab.notebook_url("fixtures/" + NOTEBOOK))
+    # ?reset: start from an empty workspace, not with the notebooks an earlier test left open.
+    page.goto(lab.notebook_url("fixtures/" + NOTEBOOK) + "?reset")
     page.locator(".jp-Notebook").wait_for(timeout=60_000)
     # Wait for the kernel: the status bar reads "Python 3 (ipykernel) | Idle".
     expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
