@@ -124,7 +124,23 @@ _CHOICE_ESM = _SHARED_JS + "\n" + _asset("choice.js")
 _CSS = _asset("controls.css")
 
 
-class Slider(anywidget.AnyWidget):
+class _PageControl(anywidget.AnyWidget):
+    """What both controls share: the page may change only the traits in ``_page_settable``."""
+
+    _page_settable: ClassVar[Mapping[str, PageCheck]]
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply an update from the page: only the ``_page_settable`` traits are taken, the rest re-sent.
+
+        ipywidgets calls this with each state message from the front end. Other
+        traits are ignored and logged; a refused or adjusted value is answered
+        with the kernel's value, so the page shows only what the kernel holds.
+        """
+        apply_page_state(self, sync_data, settable=self._page_settable,
+                         set_state=super().set_state)
+
+
+class Slider(_PageControl):
     """A labelled slider on a native ``<input type="range">``.
 
     ``value`` is always inside ``[min, max]`` and on the grid ``min + k * step``:
@@ -221,16 +237,6 @@ class Slider(anywidget.AnyWidget):
         snapped = round(lo + k * step, ndigits)
         # lo + k * step can overshoot hi by one ulp; the range always wins.
         return float(min(max(snapped, lo), hi))
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply an update from the page: only ``value`` is taken, the rest re-sent.
-
-        ipywidgets calls this with each state message from the front end. Other
-        traits are ignored and logged; a refused or adjusted value is answered
-        with the kernel's value, so the page shows only what the kernel holds.
-        """
-        apply_page_state(self, sync_data, settable=self._page_settable,
-                         set_state=super().set_state)
 
     @traitlets.validate("value")
     def _valid_value(self, proposal: traitlets.Bunch) -> float:
@@ -347,7 +353,7 @@ class _AnyValue(traitlets.Any):
     allow_none = False
 
 
-class Choice(anywidget.AnyWidget):
+class Choice(_PageControl):
     """A group of radio buttons in a ``<fieldset>`` whose ``<legend>`` is the description.
 
     ``options`` are ``(label, value)`` pairs (or plain values, labelled by
@@ -440,16 +446,6 @@ class Choice(anywidget.AnyWidget):
     def label(self) -> str:
         """The label of the selected option (``""`` when nothing is selected)."""
         return "" if self.index == -1 else self._labels[self.index]
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Apply an update from the page: only ``index`` is taken, the rest re-sent.
-
-        ipywidgets calls this with each state message from the front end. Other
-        traits are ignored and logged; a refused or adjusted value is answered
-        with the kernel's value, so the page shows only what the kernel holds.
-        """
-        apply_page_state(self, sync_data, settable=self._page_settable,
-                         set_state=super().set_state)
 
     @traitlets.validate("value")
     def _valid_value(self, proposal: traitlets.Bunch) -> Any:
