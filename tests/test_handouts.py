@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from hemaedu.lessons import LESSONS, Lesson
 from hemaedu.lessons.content import content_files, questions
-from hemaedu.lessons.handout import DASHES, SYMBOLS, for_print
+from hemaedu.lessons.handout import DASHES, PATTERNS, SYMBOLS, for_print
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -164,3 +164,13 @@ def test_print_styles_tell_series_apart_without_colour() -> None:
     assert [t["line"].get("dash") for t in data[:3]] == [DASHES[0], DASHES[1], "dot"]  # an explicit dash is kept
     assert [t["marker"]["symbol"] for t in data[3:]] == list(SYMBOLS[:2])
     assert json.loads(spec)["layout"]["height"] < 2000  # squeezed to fit a page
+
+
+def test_patterns_only_where_bars_share_a_plot() -> None:
+    import plotly.graph_objects as go
+
+    together = go.Figure([go.Bar(y=[1], name="fits"), go.Bar(y=[2], name="less likely")])
+    apart = go.Figure([go.Bar(y=[1], name="ANC"), go.Bar(y=[2], name="platelets", xaxis="x2", yaxis="y2")])
+    shapes = [[t.get("marker", {}).get("pattern", {}).get("shape") for t in json.loads(for_print(f)[1])["data"]]
+              for f in (together, apart)]
+    assert shapes == [[PATTERNS[0], PATTERNS[1]], [None, None]]

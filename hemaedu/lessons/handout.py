@@ -112,6 +112,33 @@ def _print_template() -> Any:
     return template
 
 
+def _distinguish(traces: Sequence[Any]) -> None:
+    """Give traces drawn on the same axes their own dash, symbol or pattern where none is set.
+
+    Only traces sharing a plot are compared: one bar per small multiple needs no pattern, and a
+    pattern there would suggest a meaning it does not have.
+    """
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for trace in traces:
+        if trace.type not in ("scatter", "bar"):
+            continue
+        axes = (trace.xaxis or "x", trace.yaxis or "y")
+        mode = (trace.mode or "lines") if trace.type == "scatter" else ""
+        for kind in ("lines", "markers") if trace.type == "scatter" else ("bar",):
+            if kind == "bar" or kind in mode:
+                groups.setdefault((kind, *axes), []).append(trace)
+    for (kind, _, _), members in groups.items():
+        if len(members) < 2:
+            continue
+        for n, trace in enumerate(members):
+            if kind == "lines" and trace.line.dash is None:
+                trace.line.dash = DASHES[n % len(DASHES)]
+            elif kind == "markers" and trace.marker.symbol is None:
+                trace.marker.symbol = SYMBOLS[n % len(SYMBOLS)]
+            elif kind == "bar" and trace.marker.pattern.shape is None:
+                trace.marker.pattern.shape = PATTERNS[n % len(PATTERNS)]
+
+
 def for_print(figure: Any) -> tuple[str, str]:
     """``(title, plotly JSON)``: ``figure``'s title, for the caption, and a copy for paper without it.
 
@@ -130,21 +157,7 @@ def for_print(figure: Any) -> tuple[str, str]:
                       height=print_height(fig.layout.height), autosize=False)
     if margin_top is not None and fig.layout.margin.t is not None and fig.layout.margin.t > margin_top:
         fig.update_layout(margin_t=margin_top)
-    lines = [t for t in fig.data if t.type == "scatter" and "lines" in (t.mode or "lines")]
-    points = [t for t in fig.data if t.type == "scatter" and "markers" in (t.mode or "")]
-    bars = [t for t in fig.data if t.type == "bar"]
-    if len(lines) > 1:
-        for n, trace in enumerate(lines):
-            if trace.line.dash is None:
-                trace.line.dash = DASHES[n % len(DASHES)]
-    if len(points) > 1:
-        for n, trace in enumerate(points):
-            if trace.marker.symbol is None:
-                trace.marker.symbol = SYMBOLS[n % len(SYMBOLS)]
-    if len(bars) > 1:
-        for n, trace in enumerate(bars):
-            if trace.marker.pattern.shape is None:
-                trace.marker.pattern.shape = PATTERNS[n % len(PATTERNS)]
+    _distinguish(fig.data)
     return title, pio.to_json(fig, validate=False, pretty=False)
 
 
