@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from hemaedu.lessons import LESSONS, Lesson
+from hemaedu.lessons import LESSONS, Lesson, content
 from hemaedu.lessons.content import content_files, questions
 from hemaedu.lessons.handout import DASHES, PATTERNS, SYMBOLS, for_print
 
@@ -119,19 +119,35 @@ def _strings(node: Any) -> list[str]:
     return []
 
 
+def _plain(text: str) -> str:
+    """Normalised text without Markdown emphasis or code marks."""
+    return _normal(re.sub(r"[*_`]", "", text))
+
+
+def _student_texts(lesson: Lesson) -> list[str]:
+    """What a student reads in the lesson anyway: question prompts and options, lesson.toml, Markdown blocks."""
+    asked = questions(lesson.package)
+    shown = [q.prompt for q in asked] + [o.text for q in asked for o in q.options]
+    for path in content_files(lesson.package):
+        if path.name == "lesson.toml":
+            shown += _strings(tomllib.loads(path.read_text(encoding="utf-8")))
+        elif path.name.endswith(".md"):
+            shown += [path.read_text(encoding="utf-8"), content.markdown(lesson.package, path.name)]
+    return [_plain(s) for s in shown]
+
+
 def forbidden_texts(lesson: Lesson) -> list[str]:
     """What a handout must never show: every option's ``why`` and, where such files exist, every
     instructor note and pre/post ``why`` (sentences a student also reads in the lesson excepted)."""
-    student = {_normal(q.prompt) for q in questions(lesson.package)}
-    student |= {_normal(o.text) for q in questions(lesson.package) for o in q.options}
     out = [s for q in questions(lesson.package) for o in q.options for s in _sentences(o.why)]
+    student = _student_texts(lesson)
     for path in content_files(lesson.package):
         if path.name in ("instructor.toml", "prepost.toml"):
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw: Any = tomllib.loads(path.read_text(encoding="utf-8"))
             if path.name == "prepost.toml":
                 raw = [o.get("why", "") for q in raw.get("question", []) for o in q.get("option", [])]
             out += [s for string in _strings(raw) for s in _sentences(string)
-                    if not any(s in shown for shown in student)]
+                    if not any(_plain(s) in shown for shown in student)]
     return out
 
 
