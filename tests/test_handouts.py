@@ -31,9 +31,9 @@ import handouts  # noqa: E402
 
 #: Page size in PostScript points (Chromium writes A4 as 595.92 x 842.88).
 PAGE_POINTS = {"a4": (595, 842), "letter": (612, 792)}
-#: A handout is at least a title page and a page of questions, and at most a dozen pages: one per
-#: figure at the very most, plus definitions, questions and references.
-MIN_PAGES, MAX_PAGES = 2, 12
+#: A handout is at least a title page and a page of questions, and at most 16 pages (8 sheets printed
+#: on both sides; today's longest, lesson 07 with its long narratives, takes 9 on US Letter).
+MIN_PAGES, MAX_PAGES = 2, 16
 #: A sentence of an answer or a note this long is too specific to appear on a handout by chance.
 MIN_WORDS = 6
 
@@ -146,7 +146,8 @@ def forbidden_texts(lesson: Lesson) -> list[str]:
             raw: Any = tomllib.loads(path.read_text(encoding="utf-8"))
             if path.name == "prepost.toml":
                 raw = [o.get("why", "") for q in raw.get("question", []) for o in q.get("option", [])]
-            out += [s for string in _strings(raw) for s in _sentences(string)
+            texts = [content.render(string, where=path.name, package=lesson.package) for string in _strings(raw)]
+            out += [s for string in texts for s in _sentences(string)
                     if not any(_plain(s) in shown for shown in student)]
     return out
 
