@@ -2,6 +2,7 @@
 # environment with the project and its `lite` extra installed (pip install -e ".[lite]").
 #
 #   make html          every lesson executed and exported to offline HTML -> _site/html
+#   make handouts      one printable PDF per lesson, A4 and US Letter, printed offline by Chromium -> _site/handouts
 #   make bench         the performance benchmark (prints a table, writes JSON)
 #   make strip         strip notebook outputs (pinned nbval outputs go to tests/notebook_outputs/)
 #   make lite          JupyterLite site of the lessons -> _site/lite (publish this folder; it is
@@ -15,10 +16,13 @@
 PYTHON ?= python
 NPM ?= npm
 
-.PHONY: html bench strip lite lite-archive lite-offline data-hashes
+.PHONY: html handouts bench strip lite lite-archive lite-offline data-hashes
 
 html:
 	$(PYTHON) tools/export_html.py --output-dir _site/html
+
+handouts:
+	$(PYTHON) tools/handouts.py --output-dir _site/handouts
 
 bench:
 	$(PYTHON) benchmarks/run.py
