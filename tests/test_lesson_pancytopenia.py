@@ -467,8 +467,25 @@ def test_camitta_markdown_renders_every_cutoff_from_the_table():
     text = lesson.camitta_criteria().data
     for threshold_id in ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "camitta_anc",
                          "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual",
-                         "camitta_anc_very_severe"):
+                         "camitta_anc_very_severe", "camitta1976_retic_corrected"):
         assert thresholds.format_value(threshold_id) in text, threshold_id
+
+
+def test_camitta_text_credits_the_manual_reticulocyte_limit_to_the_modified_criteria():
+    # Issue 13 item 2: the manual-count limit is the modified criteria's (Bacigalupo 1988, restated by
+    # BSH 2016); Camitta 1976 used a corrected reticulocyte percentage.
+    from hemaedu.lessons.content import cite
+
+    text = lesson.camitta_criteria().data
+    manual, original = thresholds.get("camitta_retic_manual"), thresholds.get("camitta1976_retic_corrected")
+    assert (manual.source_id, original.source_id, original.unit) == ("killick2016", "camitta1976", "%")
+    sentence = next(line for line in text.splitlines() if cite("camitta1976") in line)
+    assert f"manual-count limit comes from {cite('bacigalupo1988')}" in sentence
+    assert f"{cite('camitta1976')} used a reticulocyte percentage" in sentence
+    assert thresholds.format_value("camitta1976_retic_corrected") in sentence
+    assert f"by manual count in the original paper by {cite('camitta1976')}" not in text
+    for source_id in ("camitta1976", "bacigalupo1988", "killick2016"):
+        assert source_id in model.source_ids() and source_id not in text  # cited by author and year only
 
 
 def test_cytopenia_definitions_render_from_the_table():

@@ -144,6 +144,9 @@ ANEMIA_MILD = "anemia_mild"
 BLOOD_CRITERIA = ("anc", "platelets", "reticulocytes")
 BLOOD_CRITERIA_NEEDED = 2
 
+#: Sources the lesson's text cites without a threshold of its own (the manual reticulocyte limit's origin).
+CITED_SOURCES = ("bacigalupo1988",)
+
 #: Camitta cut-offs drawn as ticks on a row.
 CAMITTA_MARKS = {
     "anc": ("camitta_anc", "camitta_anc_very_severe"),
@@ -308,7 +311,8 @@ def compute(
 def lesson_threshold_ids() -> tuple[str, ...]:
     """Every threshold id the lesson shows, in a stable order."""
     camitta = ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "camitta_anc",
-               "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual", "camitta_anc_very_severe")
+               "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual", "camitta_anc_very_severe",
+               "camitta1976_retic_corrected")
     return ("anemia_hb_male", "anemia_hb_female", "leukopenia_wbc", "neutropenia_anc",
             "thrombocytopenia_platelets", *camitta, *ANEMIA_BANDS, *NEUTROPENIA_BANDS, *BLEEDING_BANDS)
 
@@ -322,6 +326,7 @@ def source_ids() -> list[str]:
     ids = [thresholds.get(t).source_id for t in lesson_threshold_ids()]
     ids += [r.source_id for ranges in _reference_ranges().values() for r in ranges]
     ids += pitfalls.source_ids()
+    ids += CITED_SOURCES
     return list(dict.fromkeys(ids))
 
 
