@@ -515,6 +515,34 @@ def test_graded_questions_take_their_answer_from_the_rules(question_id, preset):
     assert right.value == (str(view.grade) if view.grade_applies else "not applicable")
 
 
+def test_self_checks_vary_the_right_position_and_explain_every_option():
+    # Issue 16 item 5: the right option is not always in one place, and each option has its own why.
+    checks = lesson.self_checks()
+    positions = [next(i for i, o in enumerate(c.options) if o.correct) for c in checks]
+    assert len(set(positions)) >= 3, positions
+    for check in checks:
+        whys = [o.why for o in check.options]
+        assert all(whys) and len(set(whys)) == len(whys), check.id
+        right = next(o for o in check.options if o.correct)
+        if len(right.text.split()) > 1:  # a one-word grade ("Severe") may appear as "severe cut-off"
+            assert right.text.lower() not in check.question.lower(), f"{check.id}: the prompt names its answer"
+
+
+def test_nonsevere_vignette_why_names_the_one_criterion_met():
+    # The right option's why says only the reticulocytes meet their cut-off: the rules must agree.
+    c = model.compute(**PRESETS["non_severe_aplastic_anemia"]).criteria
+    assert (c.anc, c.platelets, c.reticulocytes) == (False, False, True)
+
+
+def test_duffy_question_quotes_the_preset_and_the_tables_interval():
+    check = next(c for c in lesson.self_checks() if c.id == "duffy_null_anc")
+    assert model.quantity(PRESETS["duffy_null_anc"]["anc"], "10^9/L") in check.question
+    right = next(o for o in check.options if o.correct)
+    duffy = pitfalls.interval("duffy_null_anc")
+    assert f"{duffy.low:g}–{duffy.high:g}" in right.why
+    assert hemaedu.lessons.content.cite(duffy.source_id) in right.why
+
+
 def test_vignette_question_quotes_the_preset():
     check = next(c for c in lesson.self_checks() if c.id == "nonsevere_vignette")
     values = PRESETS["non_severe_aplastic_anemia"]

@@ -345,6 +345,12 @@ def quantity(value: float, unit: str) -> str:
     return format_quantity(float(round(value, decimals)), unit)
 
 
+def _cite(source_id: str) -> str:
+    from ..content import cite
+
+    return cite(source_id)
+
+
 def _vignette_value(preset: str, key: str) -> Callable[[], str]:
     return lambda: quantity(PRESETS[preset][key], CANONICAL_UNIT[MEASURES[key]])
 
@@ -366,4 +372,11 @@ HOOKS: dict[str, Callable[[], Any]] = {
         lambda: compute(**PRESETS["non_severe_aplastic_anemia"]).criteria.count_of_blood_criteria,
     "vignette_nonsevere_grade": _grade_answer("non_severe_aplastic_anemia"),
     "severe_preset_grade": _grade_answer("severe_aplastic_anemia"),
+    "middle_cellularity": lambda: quantity(
+        round((thresholds.value("camitta_cellularity") + thresholds.value("camitta_cellularity_partial")) / 2), "%"),
+    "duffy_anc": _vignette_value("duffy_null_anc", "anc"),
+    "duffy_range": lambda: "–".join(
+        (quantity(pitfalls.interval(pitfalls.DUFFY).low, "10^9/L").split()[0],
+         quantity(pitfalls.interval(pitfalls.DUFFY).high, "10^9/L"))),
+    "duffy_source": lambda: _cite(pitfalls.source_id(pitfalls.DUFFY)),
 }
