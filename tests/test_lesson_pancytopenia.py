@@ -18,22 +18,32 @@ from hemaedu import thresholds
 from hemaedu.data import records
 from hemaedu.figures.blood_count import MAX_POSITION, MIN_POSITION, relative_position
 from hemaedu.lessons import pancytopenia as lesson
-from hemaedu.lessons.pancytopenia import model, render
+from hemaedu.lessons.pancytopenia import model, pitfalls, render
 
 PRESETS = model.PRESETS
 
 # What each illustrative vignette must show. Written as teaching expectations
-# (which lineages fall, the grade); the test checks the rules agree.
+# (which lineages fall, the grade, how many of the three Camitta blood criteria
+# are met, which pitfall notes appear); the tests check the rules agree.
+ALL_FOUR = {"anemia", "leukopenia", "neutropenia", "thrombocytopenia"}
 EXPECTED = {
     "normal": (set(), False, None),
     "iron_deficiency_like_anemia": ({"anemia"}, False, None),
     "isolated_thrombocytopenia": ({"thrombocytopenia"}, False, None),
+    "edta_clumping": ({"thrombocytopenia"}, False, None),
+    "duffy_null_anc": ({"neutropenia"}, False, None),
     "hypersplenism": ({"anemia", "leukopenia", "thrombocytopenia"}, True, None),
-    "non_severe_aplastic_anemia": ({"anemia", "leukopenia", "neutropenia", "thrombocytopenia"}, True, "non-severe"),
-    "severe_aplastic_anemia": ({"anemia", "leukopenia", "neutropenia", "thrombocytopenia"}, True, "severe"),
-    "very_severe_aplastic_anemia": ({"anemia", "leukopenia", "neutropenia", "thrombocytopenia"}, True,
-                                    "very severe"),
+    "non_severe_aplastic_anemia": (ALL_FOUR, True, "non-severe"),
+    "severe_aplastic_anemia": (ALL_FOUR, True, "severe"),
+    "very_severe_aplastic_anemia": (ALL_FOUR, True, "very severe"),
 }
+BLOOD_CRITERIA_MET = {
+    "normal": 0, "iron_deficiency_like_anemia": 1, "isolated_thrombocytopenia": 1, "edta_clumping": 0,
+    "duffy_null_anc": 0, "hypersplenism": 0, "non_severe_aplastic_anemia": 1, "severe_aplastic_anemia": 3,
+    "very_severe_aplastic_anemia": 3,
+}
+PITFALLS = {"isolated_thrombocytopenia": ("edta_pseudothrombocytopenia",),
+            "edta_clumping": ("edta_pseudothrombocytopenia",), "duffy_null_anc": ("duffy_null_anc",)}
 
 
 def value(threshold_id):
@@ -70,13 +80,17 @@ def test_preset_gives_the_expected_cytopenias_and_grade(name):
     assert values["anc"] <= values["wbc"], "a preset must keep ANC <= WBC"
 
 
-def test_pinned_report_follows_the_rules():
-    line = render.preset_report("very_severe_aplastic_anemia")
-    view = model.compute(**PRESETS["very_severe_aplastic_anemia"])
-    assert line.endswith(f"grade = {view.grade}")
-    assert f"blood criteria met = {view.criteria.count_of_blood_criteria} of 3" in line
-    report = lesson.pinned_report().splitlines()
-    assert len(report) == len(PRESETS) + sum(t.startswith("camitta_") for t in model.lesson_threshold_ids())
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_preset_meets_its_blood_criteria_and_shows_its_pitfalls(name):
+    # What the notebook's former pinned report printed, asserted directly: the count of blood
+    # criteria met, the grade line of the summary, and the pitfall notes each vignette raises.
+    view = model.compute(**PRESETS[name])
+    assert view.criteria.count_of_blood_criteria == BLOOD_CRITERIA_MET[name]
+    assert f"Modified Camitta grade: {render.grade_label(view)}." in render.summary(view)
+    assert view.pitfalls == PITFALLS.get(name, ())
+    for pitfall_id in pitfalls.PITFALLS:
+        note = render.t(f"pitfall.{pitfall_id}.summary").split("{")[0]
+        assert (note in render.summary(view)) is (pitfall_id in view.pitfalls), (name, pitfall_id)
 
 
 def test_unknown_preset_is_refused():
@@ -143,11 +157,27 @@ def test_anc_above_wbc_shows_a_note_and_reads_anc_as_wbc():
     assert not same.anc_capped and note not in render.details(same)
 
 
-def test_marrow_between_the_two_cellularity_cutoffs_explains_residual_cells():
-    mid = (value("camitta_cellularity") + value("camitta_cellularity_partial")) / 2
-    v = model.compute(**dict(PRESETS["very_severe_aplastic_anemia"], cellularity=mid))
-    assert not v.grade_applies and v.marrow_partial
-    assert render.t("details.why_partial") in render.details(v)
+def test_marrow_between_the_two_cellularity_cutoffs_reads_one_way_everywhere():
+    # Issue 13 item 8: below the full cut-off the marrow is hypocellular; from it up to the partial
+    # cut-off it is hypocellular only if the residual blood-forming cells are below theirs, which
+    # the explorer does not know, so summary and details both say "cannot be graded yet", never
+    # "not hypocellular"; at or above the partial cut-off it is not hypocellular.
+    base = PRESETS["very_severe_aplastic_anemia"]
+    full, partial = value("camitta_cellularity"), value("camitta_cellularity_partial")
+    not_yet, not_hypo = render.t("grade.not_applicable_partial"), render.t("grade.not_applicable")
+    for cellularity in (full, (full + partial) / 2, partial - 1):
+        v = model.compute(**dict(base, cellularity=cellularity))
+        assert not v.grade_applies and v.marrow_partial, cellularity
+        summary, details = render.summary(v), render.details(v)
+        assert f"Modified Camitta grade: {not_yet}." in summary and not_hypo not in summary
+        assert not_yet in details and "not hypocellular" not in details
+        assert f"fewer than {render.percent_of('camitta_residual')} of the remaining cells" in details
+    for cellularity in (partial, 100):
+        v = model.compute(**dict(base, cellularity=cellularity))
+        assert not v.marrow_partial
+        assert f"Modified Camitta grade: {not_hypo}." in render.summary(v) and not_yet not in render.summary(v)
+    v = model.compute(**dict(base, cellularity=full - 1))
+    assert v.grade_applies and str(v.grade) == "very severe"
 
 
 def test_details_render_the_camitta_cutoffs_in_the_chosen_unit():
@@ -178,6 +208,90 @@ def test_relative_position_edges():
     assert relative_position(1e6, 150) == MAX_POSITION
     with pytest.raises(ValueError, match="lower limit > 0"):
         relative_position(10, 0)
+
+
+# ----------------------------------------------------------------------------- pitfalls (issue 13, "Add" 4)
+
+
+def test_duffy_null_preset_sits_inside_the_tables_interval_and_the_summary_warns():
+    duffy = pitfalls.interval("duffy_null_anc")
+    anc = PRESETS["duffy_null_anc"]["anc"]
+    assert duffy.unit == "10^9/L" and duffy.low <= anc <= duffy.high
+    assert thresholds.meets("neutropenia_anc", anc), "the fixed cut-off calls it neutropenia"
+    app = lesson.blood_count_explorer("duffy_null_anc")
+    summary = app.summary_text()
+    assert "neutropenia" in app.view.cytopenias
+    interval = render.t("figure.range_closed", low=model.quantity(duffy.low, "10^9/L").split()[0],
+                        high=model.quantity(duffy.high, "10^9/L"))
+    assert "healthy Duffy-null adults" in summary and interval in summary and "mislabel" in summary
+    assert hemaedu.lessons.content.cite(duffy.source_id) in app.details_html.value
+    # In cells per µL the interval follows the unit.
+    app.controls["count_unit"].value = "/uL"
+    low, high = (hemaedu.convert(x, "10^9/L", "/uL") for x in (duffy.low, duffy.high))
+    assert f"{low:,.0f}–{high:,.0f} /µL" in app.summary_text()
+
+
+def test_duffy_note_only_for_an_otherwise_normal_count_inside_the_interval():
+    duffy = pitfalls.interval("duffy_null_anc")
+    base = PRESETS["duffy_null_anc"]
+    below_interval = model.compute(**dict(base, anc=duffy.low - 0.05))
+    assert "neutropenia" in below_interval.cytopenias and "duffy_null_anc" not in below_interval.pitfalls
+    at_low = model.compute(**dict(base, anc=duffy.low))
+    assert "duffy_null_anc" in at_low.pitfalls
+    not_neutropenic = model.compute(**dict(base, anc=value("neutropenia_anc")))
+    assert "duffy_null_anc" not in not_neutropenic.pitfalls
+    with_anemia = model.compute(**dict(base, hb=value("anemia_hb_male") - 1))
+    assert "duffy_null_anc" not in with_anemia.pitfalls
+
+
+def test_edta_preset_has_low_platelets_and_tells_to_check_the_film_and_citrate():
+    app = lesson.blood_count_explorer("edta_clumping")
+    assert app.view.cytopenias == frozenset({"thrombocytopenia"})
+    assert PRESETS["edta_clumping"]["platelets"] < value("thrombocytopenia_platelets")
+    summary = app.summary_text()
+    assert "blood film" in summary and "citrate" in summary and "EDTA" in summary
+    assert hemaedu.lessons.content.cite(pitfalls.source_id("edta_pseudothrombocytopenia")) in app.details_html.value
+    # Once another lineage falls too, the count is no longer an isolated low platelet count.
+    app.controls["hb"].value = value("anemia_hb_female") - 1
+    assert "edta_pseudothrombocytopenia" not in app.view.pitfalls and "citrate" not in app.summary_text()
+
+
+def test_age_control_moves_the_expected_cellularity_and_the_age_note():
+    app = lesson.blood_count_explorer("non_severe_aplastic_anemia")
+    cellularity = PRESETS["non_severe_aplastic_anemia"]["cellularity"]
+    assert thresholds.meets("camitta_cellularity", cellularity)
+    age = app.controls["age_years"]
+    # Rough rule: normal is about 100 minus age; the note appears once the marrow is at or above it.
+    age.value = pitfalls.AGE_RULE_INTERCEPT_PERCENT - cellularity - 1
+    assert app.view.expected_cellularity == pytest.approx(cellularity + 1)
+    assert "cellularity_falls_with_age" not in app.view.pitfalls and "Check the age" not in app.summary_text()
+    age.value = pitfalls.AGE_RULE_INTERCEPT_PERCENT - cellularity
+    assert "cellularity_falls_with_age" in app.view.pitfalls
+    assert "Check the age" in app.summary_text() and f"age {age.value:.0f}" in app.summary_text()
+    adult = pitfalls.interval("cellularity_falls_with_age")
+    details = app.details_html.value
+    assert render.t("figure.range_closed", low=f"{adult.low:.0f}", high=f"{adult.high:.0f}%") in details
+    assert hemaedu.lessons.content.cite(adult.source_id) in details
+    # The grade itself does not change with age: the Camitta cut-offs are fixed.
+    assert str(app.view.grade) == "non-severe" and app.view.grade_applies
+
+
+def test_age_slider_covers_adults_only_and_the_rule_matches_the_table():
+    app = lesson.blood_count_explorer()
+    age = app.controls["age_years"]
+    assert (age.min, age.max, age.step) == (model.AGE_YEARS_GRID["min"], model.AGE_YEARS_GRID["max"], 1)
+    row = hemaedu.data.row("pitfalls", "cellularity_falls_with_age")
+    assert f"{pitfalls.AGE_RULE_INTERCEPT_PERCENT} minus age" in row["pitfall"]
+    assert f"{age.min:.0f}-{age.max:.0f} y" in row["population"]
+    assert pitfalls.expected_cellularity(40) == pitfalls.AGE_RULE_INTERCEPT_PERCENT - 40
+    with pytest.raises(ValueError, match="age_years must be between 0 and 120"):
+        pitfalls.expected_cellularity(-1)
+
+
+def test_pitfall_sources_are_in_the_lessons_references():
+    ids = model.source_ids()
+    for pitfall_id in pitfalls.PITFALLS:
+        assert pitfalls.source_id(pitfall_id) in ids
 
 
 # ----------------------------------------------------------------------------- the app
@@ -353,8 +467,25 @@ def test_camitta_markdown_renders_every_cutoff_from_the_table():
     text = lesson.camitta_criteria().data
     for threshold_id in ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "camitta_anc",
                          "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual",
-                         "camitta_anc_very_severe"):
+                         "camitta_anc_very_severe", "camitta1976_retic_corrected"):
         assert thresholds.format_value(threshold_id) in text, threshold_id
+
+
+def test_camitta_text_credits_the_manual_reticulocyte_limit_to_the_modified_criteria():
+    # Issue 13 item 2: the manual-count limit is the modified criteria's (Bacigalupo 1988, restated by
+    # BSH 2016); Camitta 1976 used a corrected reticulocyte percentage.
+    from hemaedu.lessons.content import cite
+
+    text = lesson.camitta_criteria().data
+    manual, original = thresholds.get("camitta_retic_manual"), thresholds.get("camitta1976_retic_corrected")
+    assert (manual.source_id, original.source_id, original.unit) == ("killick2016", "camitta1976", "%")
+    sentence = next(line for line in text.splitlines() if cite("camitta1976") in line)
+    assert f"manual-count limit comes from {cite('bacigalupo1988')}" in sentence
+    assert f"{cite('camitta1976')} used a reticulocyte percentage" in sentence
+    assert thresholds.format_value("camitta1976_retic_corrected") in sentence
+    assert f"by manual count in the original paper by {cite('camitta1976')}" not in text
+    for source_id in ("camitta1976", "bacigalupo1988", "killick2016"):
+        assert source_id in model.source_ids() and source_id not in text  # cited by author and year only
 
 
 def test_cytopenia_definitions_render_from_the_table():
@@ -382,6 +513,34 @@ def test_graded_questions_take_their_answer_from_the_rules(question_id, preset):
     view = model.compute(**PRESETS[preset])
     right = next(o for o in check.options if o.correct)
     assert right.value == (str(view.grade) if view.grade_applies else "not applicable")
+
+
+def test_self_checks_vary_the_right_position_and_explain_every_option():
+    # Issue 16 item 5: the right option is not always in one place, and each option has its own why.
+    checks = lesson.self_checks()
+    positions = [next(i for i, o in enumerate(c.options) if o.correct) for c in checks]
+    assert len(set(positions)) >= 3, positions
+    for check in checks:
+        whys = [o.why for o in check.options]
+        assert all(whys) and len(set(whys)) == len(whys), check.id
+        right = next(o for o in check.options if o.correct)
+        if len(right.text.split()) > 1:  # a one-word grade ("Severe") may appear as "severe cut-off"
+            assert right.text.lower() not in check.question.lower(), f"{check.id}: the prompt names its answer"
+
+
+def test_nonsevere_vignette_why_names_the_one_criterion_met():
+    # The right option's why says only the reticulocytes meet their cut-off: the rules must agree.
+    c = model.compute(**PRESETS["non_severe_aplastic_anemia"]).criteria
+    assert (c.anc, c.platelets, c.reticulocytes) == (False, False, True)
+
+
+def test_duffy_question_quotes_the_preset_and_the_tables_interval():
+    check = next(c for c in lesson.self_checks() if c.id == "duffy_null_anc")
+    assert model.quantity(PRESETS["duffy_null_anc"]["anc"], "10^9/L") in check.question
+    right = next(o for o in check.options if o.correct)
+    duffy = pitfalls.interval("duffy_null_anc")
+    assert f"{duffy.low:g}–{duffy.high:g}" in right.why
+    assert hemaedu.lessons.content.cite(duffy.source_id) in right.why
 
 
 def test_vignette_question_quotes_the_preset():

@@ -15,16 +15,12 @@ from .._app import self_checks as _self_checks
 from ..content import markdown
 from . import model
 from .apps import BloodCountExplorer, blood_count_explorer
-from .render import camitta_thresholds_text, preset_report
 
 __all__ = [
     "BloodCountExplorer",
     "blood_count_explorer",
     "camitta_criteria",
-    "camitta_thresholds_text",
     "cytopenia_definitions",
-    "pinned_report",
-    "preset_report",
     "references",
     "self_checks",
 ]
@@ -40,11 +36,6 @@ def cytopenia_definitions() -> Markdown:
 def camitta_criteria() -> Markdown:
     """The modified Camitta criteria, every number from the thresholds table."""
     return Markdown(markdown(PACKAGE, "camitta_criteria"))
-
-
-def pinned_report() -> str:
-    """What the rules give for every preset, then the Camitta cut-offs as stored (pinned by nbval)."""
-    return "\n".join([*(preset_report(p) for p in model.PRESETS), camitta_thresholds_text()])
 
 
 def self_checks() -> list:

@@ -21,7 +21,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ...controls import Choice
+from ...controls import Choice, Slider
 from ...figures.blood_count import axis_labels, make_blood_count_figure, trace_data
 from ...thresholds import unit_symbol
 from ...units import convert
@@ -53,8 +53,11 @@ class BloodCountExplorer(App):
                          value=measure(keys[0]).canonical, description=t(f"control.{name}"))
             for name, keys in _UNIT_CONTROLS.items()
         }
+        grid = model.AGE_YEARS_GRID
+        age = Slider(value=start["age_years"], min=grid["min"], max=grid["max"], step=grid["step"], readout_format="d",
+                     description=t("control.age"), unit=t("control.age_unit"), help=t("help.age"))
         sliders = {key: measure_slider(key, value=start[key]) for key in model.MEASURES}
-        return {"sex": sex, **units, **sliders}
+        return {"sex": sex, "age_years": age, **units, **sliders}
 
     # -- units ------------------------------------------------------------------
     def unit_of(self, key: str) -> str:
@@ -62,9 +65,9 @@ class BloodCountExplorer(App):
         return model.display_unit(key, self.controls["hb_unit"].value, self.controls["count_unit"].value)
 
     def canonical_values(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """A setting (default: the current one) in the rules' units (Hb g/dL, counts 10^9/L, %), plus sex."""
+        """A setting (default: the current one) in the rules' units (Hb g/dL, counts 10^9/L, %), plus sex and age."""
         values = self.values() if values is None else values
-        out: dict[str, Any] = {"sex": values["sex"]}
+        out: dict[str, Any] = {"sex": values["sex"], "age_years": values["age_years"]}
         for key in model.MEASURES:
             unit, canonical = model.display_unit(key, values["hb_unit"], values["count_unit"]), measure(key).canonical
             out[key] = values[key] if unit == canonical else convert(values[key], unit, canonical)
@@ -75,7 +78,8 @@ class BloodCountExplorer(App):
         if preset_id not in self.presets:
             raise ValueError(f"unknown preset {preset_id!r}; presets: {', '.join(self.presets)}")
         values = self.presets[preset_id]
-        self._set_values({k: v if k == "sex" else model.to_display(v, k, self.unit_of(k)) for k, v in values.items()})
+        self._set_values({k: model.to_display(v, k, self.unit_of(k)) if k in model.MEASURES else v
+                          for k, v in values.items()})
         self.redraw()
 
     def react(self, changed: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -145,7 +149,7 @@ class BloodCountExplorer(App):
         units = w.HBox([c["hb_unit"], c["count_unit"]], layout=w.Layout(flex_flow="row wrap"))
         # Two columns of sliders halve the height, so the chart stays in view on a projector.
         sliders = w.GridBox(
-            [c["sex"], *(c[k] for k in model.MEASURES)],
+            [c["sex"], c["age_years"], *(c[k] for k in model.MEASURES)],
             layout=w.Layout(grid_template_columns="repeat(auto-fill,minmax(22em,1fr))", grid_gap="0 1.5em"),
         )
         return [presets, units, sliders, self.figure, self.status, self.details_html]

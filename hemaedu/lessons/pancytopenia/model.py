@@ -11,9 +11,15 @@ Design choices, stated once:
 * **ANC above WBC.** Neutrophils are a subset of the white cells, so an ANC
   above the WBC is impossible. The model reads the ANC as equal to the WBC and
   flags ``anc_capped``; the app shows a note instead of moving the slider.
-* **Residual hematopoietic cells** are unknown: a marrow between the two
-  cellularity cut-offs does not meet the marrow criterion (the rules' documented
-  behaviour) and ``marrow_partial`` says that is why.
+* **Residual hematopoietic cells** are unknown. A marrow below the first
+  cellularity cut-off is hypocellular; between the two cut-offs it is hypocellular
+  only if the residual blood-forming cells are below theirs, so the marrow
+  criterion is not confirmed (the rules' documented behaviour) and
+  ``marrow_partial`` says the grade waits for the residual cells, not that the
+  marrow is full; at or above the second cut-off it is not hypocellular.
+* **Pitfalls** (:mod:`.pitfalls`): notes for an isolated low platelet count (EDTA
+  clumping), an ANC inside the Duffy-null reference interval, and a marrow the
+  fixed cut-off calls hypocellular although it is normal for the age chosen.
 * **The grade only applies to a hypocellular marrow** (``grade_applies``): the
   grading describes aplastic anemia, which needs a biopsy showing it.
 * **Where sources disagree** on a reference limit, the band's lower limit is
@@ -42,9 +48,11 @@ from ...clinical import cytopenias, is_pancytopenia, severity_criteria
 from ...data import records
 from ...thresholds import meets
 from ...units import convert
+from . import pitfalls
 from .view import LINEAGES, BloodCountView, Cutoff, Limit, RowView
 
 __all__ = [
+    "AGE_YEARS_GRID",
     "BLEEDING_BANDS",
     "BLOOD_CRITERIA",
     "BLOOD_CRITERIA_NEEDED",
@@ -85,24 +93,37 @@ ROWS = ("hb", "wbc", "anc", "platelets", "reticulocytes")
 #: Illustrative teaching vignettes (canonical units), NOT real patients. Each is
 #: chosen so the course's rules give a clear answer; tests check those answers.
 PRESETS: dict[str, dict[str, Any]] = {
-    "normal": dict(sex="female", hb=13.8, wbc=6.5, anc=3.8, platelets=260, reticulocytes=70, cellularity=50),
+    "normal": dict(sex="female", age_years=40, hb=13.8, wbc=6.5, anc=3.8, platelets=260, reticulocytes=70,
+                   cellularity=50),
     "iron_deficiency_like_anemia": dict(
-        sex="female", hb=8.9, wbc=6.8, anc=4.0, platelets=420, reticulocytes=30, cellularity=50
+        sex="female", age_years=32, hb=8.9, wbc=6.8, anc=4.0, platelets=420, reticulocytes=30, cellularity=50
     ),
     "isolated_thrombocytopenia": dict(
-        sex="male", hb=14.5, wbc=7.0, anc=4.2, platelets=18, reticulocytes=75, cellularity=50
+        sex="male", age_years=28, hb=14.5, wbc=7.0, anc=4.2, platelets=18, reticulocytes=75, cellularity=50
     ),
-    "hypersplenism": dict(sex="male", hb=11.2, wbc=3.2, anc=1.7, platelets=85, reticulocytes=110, cellularity=60),
+    # Pitfalls: a healthy count that a fixed cut-off or the EDTA tube makes look abnormal.
+    "edta_clumping": dict(
+        sex="female", age_years=35, hb=13.2, wbc=6.9, anc=4.1, platelets=62, reticulocytes=70, cellularity=50
+    ),
+    "duffy_null_anc": dict(
+        sex="male", age_years=30, hb=14.6, wbc=4.1, anc=1.3, platelets=240, reticulocytes=65, cellularity=50
+    ),
+    "hypersplenism": dict(sex="male", age_years=55, hb=11.2, wbc=3.2, anc=1.7, platelets=85, reticulocytes=110,
+                          cellularity=60),
     "non_severe_aplastic_anemia": dict(
-        sex="female", hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20
+        sex="female", age_years=45, hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20
     ),
     "severe_aplastic_anemia": dict(
-        sex="male", hb=7.8, wbc=1.5, anc=0.35, platelets=14, reticulocytes=25, cellularity=10
+        sex="male", age_years=30, hb=7.8, wbc=1.5, anc=0.35, platelets=14, reticulocytes=25, cellularity=10
     ),
     "very_severe_aplastic_anemia": dict(
-        sex="male", hb=6.9, wbc=0.9, anc=0.1, platelets=6, reticulocytes=8, cellularity=5
+        sex="male", age_years=22, hb=6.9, wbc=0.9, anc=0.1, platelets=6, reticulocytes=8, cellularity=5
     ),
 }
+
+#: The age slider (years): adults only, because the lesson's cut-offs are adult ones; the
+#: cellularity reference interval of the pitfalls table covers the same span (18-90 y).
+AGE_YEARS_GRID = {"min": 18.0, "max": 90.0, "step": 1.0}
 
 # Severity bands ("what it means for the patient"): threshold ids from most to
 # least severe; the first one a value meets is its band.
@@ -122,6 +143,9 @@ ANEMIA_MILD = "anemia_mild"
 #: (as :attr:`hemaedu.clinical.SeverityCriteria.severe` counts them).
 BLOOD_CRITERIA = ("anc", "platelets", "reticulocytes")
 BLOOD_CRITERIA_NEEDED = 2
+
+#: Sources the lesson's text cites without a threshold of its own (the manual reticulocyte limit's origin).
+CITED_SOURCES = ("bacigalupo1988",)
 
 #: Camitta cut-offs drawn as ticks on a row.
 CAMITTA_MARKS = {
@@ -229,6 +253,7 @@ def compute(
     reticulocytes: float,
     cellularity: float,
     sex: str,
+    age_years: float | None = None,
     hb_unit: str = "g/dL",
     count_unit: str = "10^9/L",
 ) -> BloodCountView:
@@ -244,6 +269,8 @@ def compute(
         Marrow cellularity in percent; residual hematopoietic cells are unknown.
     sex : {"female", "male"}
         Selects the hemoglobin range and anemia cut-off.
+    age_years : float, optional
+        Age in years, for the age-aware cellularity note (None: unknown, no note).
     hb_unit, count_unit : str
         Units of the returned rows ("g/dL" or "g/L"; "10^9/L" or "/uL").
 
@@ -260,6 +287,7 @@ def compute(
     criteria = severity_criteria(anc=anc_used, platelets=platelets, reticulocytes=reticulocytes,
                                  cellularity=cellularity)
     anemia = (_band(ANEMIA_BANDS, hb) or ANEMIA_MILD) if "anemia" in found else None
+    expected = pitfalls.expected_cellularity(age_years) if age_years is not None else None
     return BloodCountView(
         rows=tuple(_row(key, values[key], sex, display_unit(key, hb_unit, count_unit)) for key in ROWS),
         values=values,
@@ -274,13 +302,17 @@ def compute(
         anemia_band=anemia,
         neutropenia_band=_band(NEUTROPENIA_BANDS, anc_used),
         bleeding_band=_band(BLEEDING_BANDS, platelets),
+        age_years=age_years,
+        expected_cellularity=expected,
+        pitfalls=pitfalls.applying(cytopenias=found, anc=anc_used, cellularity=cellularity, age_years=age_years),
     )
 
 
 def lesson_threshold_ids() -> tuple[str, ...]:
     """Every threshold id the lesson shows, in a stable order."""
     camitta = ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "camitta_anc",
-               "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual", "camitta_anc_very_severe")
+               "camitta_platelets", "camitta_retic_automated", "camitta_retic_manual", "camitta_anc_very_severe",
+               "camitta1976_retic_corrected")
     return ("anemia_hb_male", "anemia_hb_female", "leukopenia_wbc", "neutropenia_anc",
             "thrombocytopenia_platelets", *camitta, *ANEMIA_BANDS, *NEUTROPENIA_BANDS, *BLEEDING_BANDS)
 
@@ -293,6 +325,8 @@ def source_ids() -> list[str]:
     """
     ids = [thresholds.get(t).source_id for t in lesson_threshold_ids()]
     ids += [r.source_id for ranges in _reference_ranges().values() for r in ranges]
+    ids += pitfalls.source_ids()
+    ids += CITED_SOURCES
     return list(dict.fromkeys(ids))
 
 
@@ -309,6 +343,12 @@ def quantity(value: float, unit: str) -> str:
 
     decimals = 0 if unit in ("/uL", "g/L", "%") else 2
     return format_quantity(float(round(value, decimals)), unit)
+
+
+def _cite(source_id: str) -> str:
+    from ..content import cite
+
+    return cite(source_id)
 
 
 def _vignette_value(preset: str, key: str) -> Callable[[], str]:
@@ -332,4 +372,11 @@ HOOKS: dict[str, Callable[[], Any]] = {
         lambda: compute(**PRESETS["non_severe_aplastic_anemia"]).criteria.count_of_blood_criteria,
     "vignette_nonsevere_grade": _grade_answer("non_severe_aplastic_anemia"),
     "severe_preset_grade": _grade_answer("severe_aplastic_anemia"),
+    "middle_cellularity": lambda: quantity(
+        round((thresholds.value("camitta_cellularity") + thresholds.value("camitta_cellularity_partial")) / 2), "%"),
+    "duffy_anc": _vignette_value("duffy_null_anc", "anc"),
+    "duffy_range": lambda: "–".join(
+        (quantity(pitfalls.interval(pitfalls.DUFFY).low, "10^9/L").split()[0],
+         quantity(pitfalls.interval(pitfalls.DUFFY).high, "10^9/L"))),
+    "duffy_source": lambda: _cite(pitfalls.source_id(pitfalls.DUFFY)),
 }

@@ -18,7 +18,7 @@ from ...units import convert
 from .. import content
 from ..content import language, text
 from ..format import format_number
-from . import model
+from . import model, pitfalls
 from .model import BloodCountView, RowView, quantity
 
 PACKAGE = "pancytopenia"
@@ -60,6 +60,12 @@ def cutoff(threshold_id: str, unit: str | None = None) -> str:
     return f"{COMPARISON_SYMBOLS[row.comparator]} {quantity(convert(row.value, row.unit, unit), unit)}"
 
 
+def percent_of(threshold_id: str) -> str:
+    """A percentage cut-off's value alone ("25%"), for sentences that say "below" or "at least" in words."""
+    row = get(threshold_id)
+    return quantity(row.value, row.unit)
+
+
 def _join(items: list[str], separator_key: str = "summary.list_separator") -> str:
     return t(separator_key).join(items) if items else t("summary.none")
 
@@ -68,11 +74,17 @@ def _yes_no(flag: bool) -> str:
     return t("summary.yes" if flag else "summary.no")
 
 
-def grade_label(view: BloodCountView, *, short: bool = False) -> str:
-    """The grade in words, or "not applicable" when the marrow is not hypocellular."""
+def grade_label(view: BloodCountView) -> str:
+    """The grade in words; when the marrow criterion is not met, why the grading does not apply.
+
+    One reading everywhere in the lesson: below the full cut-off the marrow is hypocellular;
+    between the two cut-offs it is hypocellular only if the residual blood-forming cells are
+    below theirs, which the explorer does not know (so it cannot grade yet); at or above the
+    partial cut-off it is not hypocellular.
+    """
     if view.grade_applies:
         return t(f"grade.{view.grade}")
-    return t("grade.not_applicable_short" if short else "grade.not_applicable")
+    return t("grade.not_applicable_partial" if view.marrow_partial else "grade.not_applicable")
 
 
 # --------------------------------------------------------------------------- figure
@@ -135,28 +147,59 @@ def figure_rows(view: BloodCountView) -> list[MeasureRow]:
 def summary(view: BloodCountView) -> str:
     """The live one-line text under the chart."""
     low = [label(r.key) for r in view.low_rows]
-    return t(
+    text_ = t(
         "summary.text", n_low=len(low), n_rows=len(view.rows),
         low_list=t("summary.low_list", labels=_join(low)) if low else "",
         lineages=_join([t(f"lineage.{x}") for x in view.lineages]),
-        pancytopenia=_yes_no(view.pancytopenia), grade=grade_label(view, short=True),
+        pancytopenia=_yes_no(view.pancytopenia), grade=grade_label(view),
     )
+    notes = [t(f"pitfall.{p}.summary", **_pitfall_fields(view)) for p in view.pitfalls]
+    return " ".join([text_, *notes])
 
 
-def preset_report(preset_id: str) -> str:
-    """A stable line per preset for the lesson's pinned-output cell."""
-    view = model.compute(**model.PRESETS[preset_id])
-    return t(
-        "report.preset", name=t(f"presets.{preset_id}.label"),
-        lineages=_join([t(f"lineage.{x}") for x in view.lineages]),
-        pancytopenia=_yes_no(view.pancytopenia), met=view.criteria.count_of_blood_criteria,
-        total=len(model.BLOOD_CRITERIA), grade=grade_label(view),
-    )
+# --------------------------------------------------------------------------- pitfalls
 
 
-def camitta_thresholds_text() -> str:
-    """The Camitta cut-offs as stored in the thresholds table, one per line (stable pinned output)."""
-    return "\n".join(f"{tid}: {get(tid)}" for tid in model.lesson_threshold_ids() if tid.startswith("camitta_"))
+def _between(low: float, high: float, unit: str) -> str:
+    """ "1.21–5.39 ×10⁹/L": the unit once, after the upper limit."""
+    first = quantity(low, unit).removesuffix(unit_symbol(unit)).strip()
+    return t("figure.range_closed", low=first, high=quantity(high, unit))
+
+
+def _pitfall_fields(view: BloodCountView) -> dict[str, str]:
+    """The numbers and sources the pitfall notes quote, in the view's units."""
+    cu = view.count_unit
+    duffy, age = pitfalls.interval(pitfalls.DUFFY), pitfalls.interval(pitfalls.AGE)
+    fields = {
+        "duffy_range": _between(convert(duffy.low, duffy.unit, cu), convert(duffy.high, duffy.unit, cu), cu),
+        "duffy_source": cite(duffy.source_id),
+        "neutropenia_cutoff": cutoff("neutropenia_anc", cu),
+        "edta_source": cite(pitfalls.source_id(pitfalls.EDTA)),
+        "adult_range": _between(age.low, age.high, age.unit),
+        "age_source": cite(age.source_id),
+        "intercept": format_number(pitfalls.AGE_RULE_INTERCEPT_PERCENT),
+        "cellularity": quantity(view.values["cellularity"], "%"),
+        "full": percent_of("camitta_cellularity"),
+    }
+    if view.age_years is not None and view.expected_cellularity is not None:
+        fields["age"] = t("details.age_years", age=format_number(round(view.age_years)))
+        fields["expected"] = quantity(view.expected_cellularity, "%")
+    return fields
+
+
+def _pitfalls_html(view: BloodCountView) -> str:
+    fields = _pitfall_fields(view)
+    parts = []
+    if view.expected_cellularity is not None:
+        age = t("details.marrow_age", **fields)
+        if pitfalls.AGE in view.pitfalls:
+            age = f"{age} {t('pitfall.cellularity_falls_with_age.details', **fields)}"
+        parts.append(_para("details.marrow_age_heading", escape(age)))
+    items = "".join(f"<li>{escape(t(f'pitfall.{p}.details', **fields))}</li>"
+                    for p in view.pitfalls if p != pitfalls.AGE)
+    if items:
+        parts.append(f"<p><strong>{escape(t('details.pitfalls_heading'))}</strong></p><ul>{items}</ul>")
+    return "\n".join(parts)
 
 
 # --------------------------------------------------------------------------- details (HTML)
@@ -222,8 +265,10 @@ def _grade_html(view: BloodCountView) -> str:
         key = "details.grade_applies" if str(view.grade) == "non-severe" else "details.grade_applies_severe"
         verdict = f"<strong>{escape(t(f'grade.{view.grade}'))}</strong>: {escape(t(key, **counts))}"
     else:
-        why = t("details.why_partial" if view.marrow_partial else "details.why_not_hypocellular")
-        verdict = (f"<strong>{escape(t('details.not_applicable'))}</strong>: "
+        key = "details.why_partial" if view.marrow_partial else "details.why_not_hypocellular"
+        why = t(key, value=quantity(v["cellularity"], "%"), full=percent_of("camitta_cellularity"),
+                partial=percent_of("camitta_cellularity_partial"), residual=percent_of("camitta_residual"))
+        verdict = (f"<strong>{escape(grade_label(view))}</strong>: "
                    f"{escape(t('details.grade_not_applicable', why=why, **counts))}")
     return _para("details.grade_heading", verdict) + table
 
@@ -265,6 +310,7 @@ def details(view: BloodCountView) -> str:
     parts = []
     if view.anc_capped:
         parts.append(_para("details.anc_capped_heading", escape(t("details.anc_capped"))))
-    parts += [_lineages_html(view), _grade_html(view), _meaning_html(view),
+    parts += [_lineages_html(view), _grade_html(view), _pitfalls_html(view), _meaning_html(view),
               f"<p><em>{escape(t('details.disclaimer'))}</em></p>"]
+    parts = [p for p in parts if p]
     return "\n".join(parts)

@@ -79,6 +79,11 @@ class BloodCountView:
     anemia_band: str | None
     neutropenia_band: str | None
     bleeding_band: str | None
+    #: Age in years (None: unknown) and the cellularity the rough "100 minus age" rule expects (%).
+    age_years: float | None = None
+    expected_cellularity: float | None = None
+    #: Pitfall ids of the ``pitfalls`` table that apply to this count (see :mod:`.pitfalls`).
+    pitfalls: tuple[str, ...] = ()
 
     @property
     def grade(self) -> Severity:

@@ -5,7 +5,7 @@ What the notebook calls (``from hemaedu.lessons import start_here as lesson``)::
     lesson.course_map()      the lessons in order with their time (from the registry)
     lesson.widget_demo()     the practice slider
     lesson.how_to_cite()     the citation, rendered from the data package
-    lesson.course_plan()     reading order and times as plain text (pinned by the notebook)
+    lesson.course_plan()     reading order and times as plain text (asserted by the tests)
     lesson.self_checks()     the self-check questions
     lesson.references()      the guidelines the course builds on
 """
@@ -51,7 +51,7 @@ def course_map() -> Markdown:
 
 
 def course_plan() -> str:
-    """Reading order, times and the data release as plain text (the notebook pins it)."""
+    """Reading order, times and the number of data tables as plain text (tests/test_lesson_start_here.py checks it)."""
     lines = [text("common", "course_map.plan_line", number=i.number, title=i.title, minutes=i.minutes)
              for i in LESSONS]
     lines.append(text("common", "course_map.plan_total", minutes=total_minutes()))
