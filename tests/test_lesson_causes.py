@@ -7,6 +7,7 @@ tests/test_data_facts.py. Traces are found by name, texts through the content.
 
 from __future__ import annotations
 
+import html
 import math
 import random
 import re
@@ -19,7 +20,7 @@ from hemaedu.data import records
 from hemaedu.figures.causes import CONSISTENT_STYLE, LESS_LIKELY_STYLE
 from hemaedu.lessons import causes as lesson
 from hemaedu.lessons.causes import model, render
-from hemaedu.lessons.content import text
+from hemaedu.lessons.content import cite, text
 
 CAUSES = records("causes")
 DIFFERENTIAL = records("differential")
@@ -259,4 +260,47 @@ def test_self_checks_grade_the_answers():
 def test_lesson_sources_resolve():
     sources = set(model.source_ids())
     assert {r["source_id"] for r in CAUSES} <= sources and {r["source_id"] for r in DIFFERENTIAL} <= sources
-    assert lesson.references().data.count("\n- ") + 1 == len(sources)
+    cited = set(lesson._cited())  # sources the narratives cite by author and year
+    assert lesson.references().data.count("\n- ") + 1 == len(sources | cited)
+
+
+# ----------------------------------------------------------------------------- issue 13: differential gaps, PNH
+
+NEW_LOOKALIKES = ("hlh", "t_lgl_leukemia", "gata2_deficiency", "drug_agranulocytosis")
+
+
+def test_lookalikes_teach_the_four_missing_conditions_with_their_tests_and_sources():
+    shown = lesson.lookalikes().data
+    rows = {r["condition_id"]: r for r in DIFFERENTIAL}
+    for condition in NEW_LOOKALIKES:
+        row = rows[condition]
+        assert row["key_tests"] in shown, condition
+        assert cite(row["source_id"]) in shown and row["source_id"] not in shown, condition
+    for drug in ("clozapine", "antithyroid", "metamizole"):
+        assert drug in shown
+        assert drug in rows["drug_agranulocytosis"]["distinguishing_clues"]
+    # Every condition the narrative teaches is also a row of the explorer's table.
+    table = render.differential_table(model.compute_differential(PARTIAL_CUT + 10))
+    for condition in NEW_LOOKALIKES:
+        assert rows[condition]["marrow_cellularity"] == "variable" or condition == "gata2_deficiency"
+        assert html.escape(rows[condition]["condition"]) in (
+            table + render.differential_table(model.compute_differential(0)))
+
+
+def test_pnh_is_taught_as_a_finding_within_immune_failure_not_a_cause():
+    assert not any("pnh" in r["cause_id"] or "PNH" in r["cause"] or "nocturnal" in r["cause"].lower() for r in CAUSES)
+    assert "pnh" in {r["condition_id"] for r in DIFFERENTIAL}
+    clone = next(r for r in records("outcomes") if r["outcome_id"] == "pnh_clone_at_diagnosis")
+    shown = lesson.pnh_clones().data
+    assert f"{clone['value_percent']:g}% of {clone['n']:,} patients" in shown
+    assert cite(clone["source_id"]) in shown
+    assert "not a cause" in shown and "{{" not in shown
+
+
+def test_references_list_every_source_the_narratives_cite():
+    refs = lesson.references().data
+    for source in ("henter2007_hlh", "go2000_lgl", "ganapathi2015_gata2", "andersohn2007", "ibanez2005",
+                   "scheinberg2010"):
+        citation = records("references")
+        first_author = next(r["citation"] for r in citation if r["source_id"] == source).split(",")[0]
+        assert first_author in refs, source
