@@ -12,6 +12,7 @@ import math
 import random
 import re
 from collections import Counter
+from importlib import resources
 
 import pytest
 
@@ -172,10 +173,10 @@ def test_every_filter_combination_is_safe(causes_app):
 @pytest.mark.parametrize(
     ("value", "band"),
     [
-        (0, "markedly_hypocellular"),
-        (SEVERE_CUT - 1, "markedly_hypocellular"),
-        (SEVERE_CUT, "hypocellular"),
-        (PARTIAL_CUT - 1, "hypocellular"),
+        (0, "clearly_hypocellular"),
+        (SEVERE_CUT - 1, "clearly_hypocellular"),
+        (SEVERE_CUT, "residual_decides"),
+        (PARTIAL_CUT - 1, "residual_decides"),
         (PARTIAL_CUT, "not_hypocellular"),
         (100, "not_hypocellular"),
     ],
@@ -200,6 +201,27 @@ def test_hypocellular_marrow_keeps_aplastic_anemia_and_drops_b12_and_hyperspleni
     # Conditions with a variable marrow never drop out.
     variable = {r["condition_id"] for r in DIFFERENTIAL if r["marrow_cellularity"] == "variable"}
     assert variable <= set(empty.fits) and variable <= set(cellular.fits)
+
+
+def test_between_the_cut_offs_the_residual_cells_decide_so_every_look_alike_stays():
+    """Issue 13 item 8: 25-49% is hypocellular only with few residual blood-forming cells, never simply so."""
+    for value in (SEVERE_CUT, (SEVERE_CUT + PARTIAL_CUT) / 2, PARTIAL_CUT - 1):
+        view = model.compute_differential(value)
+        assert view.band == "residual_decides" and view.less_likely == ()
+        summary = render.differential_summary(view)
+        assert f"fewer than {thresholds.format_value('camitta_residual')} of the remaining cells" in summary
+        assert not re.search(r" is hypocellular \(", summary)  # never plainly "hypocellular" here
+    rows = {r["marrow_cellularity"]: model.typical_range(r["marrow_cellularity"]) for r in DIFFERENTIAL}
+    assert rows["hypocellular"] == (0, PARTIAL_CUT) and rows["normocellular or hypercellular"] == (SEVERE_CUT, 100)
+
+
+def test_cutoffs_state_the_course_reading_with_placeholders_only():
+    shown = lesson.cutoffs().data
+    assert "clearly hypocellular" in shown
+    assert (f"from {thresholds.format_value('camitta_cellularity')} up to below "
+            f"{thresholds.format_value('camitta_cellularity_partial')}") in shown
+    source = (resources.files("hemaedu.lessons.causes") / "content" / "en" / "cutoffs.md").read_text(encoding="utf-8")
+    assert not re.search(r"\d+\s*%", source)  # every cut-off through a {{threshold...}} placeholder
 
 
 @pytest.fixture(scope="module")

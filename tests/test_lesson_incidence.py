@@ -285,3 +285,31 @@ def test_references_all_exist() -> None:
     used = lesson.references_used()
     assert format_references(used).count("\n- ") == len(used) - 1
     assert {r["source_id"] for r in INCIDENCE} <= set(used)
+
+
+# --------------------------------------------------------------------------- issue 13: what the data show
+
+
+def test_age_narrative_counts_the_peaks_from_the_table() -> None:
+    """Issue 13 item 8: no claim that "most series show two peaks" above a table where few do."""
+    rows = records("age_pattern")
+    both = sum(r["young_peak"] is not None and r["older_peak"] is not None for r in rows)
+    older = sum(r["older_peak"] is not None for r in rows)
+    shown = lesson.narrative("age").data
+    assert f"Of its {len(rows)} series, {older} report" in shown and f"only {both} also report" in shown
+    assert f"*{both} of {len(rows)} series" in lesson.age_pattern().data
+    assert "most series" not in shown.lower()
+
+
+def test_corrected_rows_are_described_as_the_data_has_them() -> None:
+    shown = lesson.narrative("disagreement").data
+    mexico, bangkok_early = row("incidence", "mexico_city_all"), row("incidence", "thailand_bangkok_1997")
+    assert mexico["method"] != "population-based case ascertainment" and "one insurer" in shown
+    assert f"Mexico City's {mexico['rate_per_million']:g}" in shown
+    # The earlier Bangkok figure has only a start year; the text must not give it a period.
+    assert bangkok_early["period_end"] is None and "its period is not stated" in shown
+    assert f"began in Bangkok in {bangkok_early['period_start']}" in shown
+    # The IAAAS row keeps its rate but no case count from another report.
+    assert row("incidence", "iaaas_europe_israel")["cases"] is None
+    assert render.hover(row("incidence", "iaaas_europe_israel")).count(text("regional_incidence", "hover.no_cases")) == 1
+    assert "IMSS-insured people only" in render.population_label(mexico)

@@ -167,7 +167,8 @@ def differential_table(view: model.DifferentialView) -> str:
     """The conditions that fit, with their clues and key tests, and the ones now less likely."""
     rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"], r["source_id"]]
             for r, ok in zip(model.conditions(), view.consistent, strict=True) if ok]
-    caption = t("differential.table_caption", band=band_label(view.band), n=format_number(len(rows)))
+    caption = t("differential.table_caption", cellularity=format_quantity(round(view.cellularity), "%"),
+                n=format_number(len(rows)))
     less = {*view.less_likely}
     others = ", ".join(html.escape(r["condition"]) for r in model.conditions() if r["condition_id"] in less)
     return (_table(caption, content.get(PACKAGE, "differential.columns"), rows)

@@ -150,8 +150,8 @@ def age_pattern_markdown() -> str:
         cells = [r["population"], r["young_peak"] or missing, r["older_peak"] or missing,
                  r["sex_notes"] or "", r["notes"] or ""]
         lines.append("| " + " | ".join(html.escape(str(c)).replace("|", "/") for c in cells) + " |")
-    bimodal = sum(r["young_peak"] is not None and r["older_peak"] is not None for r in rows)
-    lines += ["", _t("age_pattern.footer", bimodal=bimodal, n=len(rows))]
+    counts = model.age_pattern_counts()
+    lines += ["", _t("age_pattern.footer", bimodal=counts.both, n=counts.n)]
     return "\n".join(lines)
 
 
