@@ -1,7 +1,7 @@
 """Lesson 02, causes of marrow failure: what the notebook calls.
 
 >>> from hemaedu.lessons import causes as lesson
->>> "aplastic anemia:" in lesson.cause_counts()
+>>> "not a cause" in lesson.pnh_clones().data
 True
 """
 
@@ -17,9 +17,8 @@ from .._app import references as _references
 from .._app import self_checks as _self_checks
 from .apps import causes_explorer, differential_explorer
 from .model import source_ids
-from .render import cause_counts_text as cause_counts
 
-__all__ = ["cause_counts", "causes_explorer", "cutoffs", "differential_explorer", "immune_evidence",
+__all__ = ["causes_explorer", "cutoffs", "differential_explorer", "immune_evidence",
            "lookalikes", "pnh_clones", "references", "self_checks"]
 
 PACKAGE = "causes"

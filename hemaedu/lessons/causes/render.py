@@ -93,7 +93,7 @@ def sunburst_tree(view: model.CausesView) -> dict[str, list[Any]]:
             how=html.escape(row["mechanism"] or ""),
             examples=html.escape(row["examples"] or t("causes.none_listed")),
             lineages=html.escape(row["lineages"] or ""),
-            source=html.escape(row["source_id"]),
+            source=html.escape(content.cite(row["source_id"])),
         ))
     return dict(
         ids=[n.node_id for n in view.nodes], labels=[n.label for n in view.nodes],
@@ -138,7 +138,7 @@ def causes_table(view: model.CausesView) -> str:
         for m in dict.fromkeys(model.mechanism_of(r) for r in view.rows)
     )
     rows = [[r["cause"], r["affects"], r["origin"], model.mechanism_of(r), r["mechanism"], r["examples"],
-             r["lineages"], r["source_id"]] for r in view.rows]
+             r["lineages"], content.cite(r["source_id"])] for r in view.rows]
     caption = t("causes.table_caption", n=format_number(len(rows)))
     return (f"<p><strong>{html.escape(t('causes.colour_key'))}</strong> {key}</p>"
             + _table(caption, content.get(PACKAGE, "causes.columns"), rows))
@@ -165,7 +165,7 @@ def differential_summary(view: model.DifferentialView) -> str:
 
 def differential_table(view: model.DifferentialView) -> str:
     """The conditions that fit, with their clues and key tests, and the ones now less likely."""
-    rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"], r["source_id"]]
+    rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"], content.cite(r["source_id"])]
             for r, ok in zip(model.conditions(), view.consistent, strict=True) if ok]
     caption = t("differential.table_caption", cellularity=format_quantity(round(view.cellularity), "%"),
                 n=format_number(len(rows)))
@@ -175,11 +175,3 @@ def differential_table(view: model.DifferentialView) -> str:
             + f"<p><strong>{html.escape(t('differential.less_likely'))}</strong> "
               f"{others or html.escape(t('differential.none'))}.</p>")
 
-
-def cause_counts_text() -> str:
-    """Counts of causes per cytopenia and mechanism, as stable text (pinned in the notebook)."""
-    lines = []
-    for affects, counts in model.cause_counts():
-        lines.append(f"{affects}:")
-        lines.extend(f"  {m}: {n}" for m, n in counts)
-    return "\n".join(lines)
