@@ -360,3 +360,11 @@ def test_self_checks_teach_rather_than_reward_test_taking():
         assert next(o for o in q.options if o.correct).text.lower() not in q.prompt.lower(), q.id
     residual = next(q for q in qs if q.id == "residual_cells")
     assert thresholds.format_value("camitta_residual") in residual.answer.text
+
+
+def test_filter_options_are_in_sentence_case(causes_app):
+    """Issue 16 item 7: option labels start with a capital; the values stay the table's own."""
+    for name in ("affects", "mechanism"):
+        labels = [label for label, _ in causes_app.controls[name].options]
+        assert all(label[:1].isupper() for label in labels), labels
+    assert ("Aplastic anemia", "aplastic anemia") in causes_app.controls["affects"].options

@@ -342,5 +342,6 @@ def test_corrected_rows_are_described_as_the_data_has_them() -> None:
     assert f"began in Bangkok in {bangkok_early['period_start']}" in shown
     # The IAAAS row keeps its rate but no case count from another report.
     assert row("incidence", "iaaas_europe_israel")["cases"] is None
-    assert render.hover(row("incidence", "iaaas_europe_israel")).count(text("regional_incidence", "hover.no_cases")) == 1
+    iaaas_hover = render.hover(row("incidence", "iaaas_europe_israel"))
+    assert iaaas_hover.count(text("regional_incidence", "hover.no_cases")) == 1
     assert "IMSS-insured people only" in render.population_label(mexico)

@@ -40,12 +40,26 @@ def mechanism_colours(mechanisms: tuple[str, ...] = ()) -> dict[str, str]:
     return {m: SEQUENCE[i % len(SEQUENCE)] for i, m in enumerate(names)}
 
 
+def sentence_case(label: str) -> str:
+    """A table value as an option label: first letter capitalized, the rest as the table has it.
+
+    >>> sentence_case("aplastic anemia"), sentence_case("HIV infection")
+    ('Aplastic anemia', 'HIV infection')
+    """
+    return label[:1].upper() + label[1:]
+
+
+def affects_label(affects: str) -> str:
+    """The label of a cytopenia option (house style: options in sentence case)."""
+    return t("causes.affects_all") if affects == model.ALL else sentence_case(affects)
+
+
 def mechanism_label(mechanism: Any) -> str:
     """The label of a mechanism filter value (``"any"`` or a ``(column, value)`` pair)."""
     if mechanism == model.ANY:
         return t("causes.mechanism_any")
     column, name = mechanism
-    return t("causes.mechanism_pathogenesis", name=name) if column == "pathogenesis" else name
+    return t("causes.mechanism_pathogenesis", name=name) if column == "pathogenesis" else sentence_case(name)
 
 
 def what(view: model.CausesView) -> str:
@@ -165,7 +179,8 @@ def differential_summary(view: model.DifferentialView) -> str:
 
 def differential_table(view: model.DifferentialView) -> str:
     """The conditions that fit, with their clues and key tests, and the ones now less likely."""
-    rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"], content.cite(r["source_id"])]
+    rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"],
+             content.cite(r["source_id"])]
             for r, ok in zip(model.conditions(), view.consistent, strict=True) if ok]
     caption = t("differential.table_caption", cellularity=format_quantity(round(view.cellularity), "%"),
                 n=format_number(len(rows)))
