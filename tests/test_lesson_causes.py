@@ -368,3 +368,24 @@ def test_filter_options_are_in_sentence_case(causes_app):
         labels = [label for label, _ in causes_app.controls[name].options]
         assert all(label[:1].isupper() for label in labels), labels
     assert ("Aplastic anemia", "aplastic anemia") in causes_app.controls["affects"].options
+
+
+def test_no_source_key_or_row_id_in_the_learners_text(causes_app, diff_app):
+    """Issue 16 item 3: no internal ids (source keys, cause or condition ids) in anything a learner reads."""
+    from hemaedu.lessons.content import questions
+
+    texts = [lesson.immune_evidence().data, lesson.cutoffs().data, lesson.lookalikes().data, lesson.pnh_clones().data]
+    texts += [q.prompt + " ".join(o.text + o.why for o in q.options) for q in questions("causes")]
+    for _, affects in causes_app.controls["affects"].options:
+        causes_app.controls["mechanism"].value = model.ANY
+        causes_app.controls["affects"].value = affects
+        texts += [causes_app.summary_text(), causes_app.details_html.value, *causes_app.trace("causes").hovertext]
+    for value in (0, (SEVERE_CUT + PARTIAL_CUT) / 2, 100):
+        diff_app.controls["cellularity"].value = value
+        texts += [diff_app.summary_text(), diff_app.details_html.value]
+    shown = "\n".join(texts)
+    ids = {r["source_id"] for r in records("references")} | {r["cause_id"] for r in CAUSES}
+    ids |= {r["condition_id"] for r in DIFFERENTIAL}
+    leaked = sorted(i for i in ids if ("_" in i or any(ch.isdigit() for ch in i))
+                    and re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", shown))
+    assert not leaked

@@ -345,3 +345,22 @@ def test_corrected_rows_are_described_as_the_data_has_them() -> None:
     iaaas_hover = render.hover(row("incidence", "iaaas_europe_israel"))
     assert iaaas_hover.count(text("regional_incidence", "hover.no_cases")) == 1
     assert "IMSS-insured people only" in render.population_label(mexico)
+
+
+def test_no_source_key_or_row_id_in_the_learners_text() -> None:
+    """Issue 16 item 3: sources by author and year, never by key; no internal ids on the page."""
+    from hemaedu.lessons.content import questions
+
+    texts = [lesson.narrative(n).data for n in ("east_west", "disagreement", "age")] + [lesson.age_pattern().data]
+    texts += [q.prompt + " ".join(o.text + o.why for o in q.options) for q in questions("regional_incidence")]
+    explorer, calculator = lesson.incidence_explorer(), lesson.expected_cases_calculator()
+    texts += [explorer.summary_text(), calculator.summary_text()]
+    texts += [label for label, _ in calculator.controls["study"].options]
+    texts += [str(t.text) for f in explorer.figures.values() for t in f.data]
+    shown = "\n".join(texts)
+    ids = {r["source_id"] for r in records("references")} | {r["population_id"] for r in INCIDENCE}
+    ids |= {r["pattern_id"] for r in records("age_pattern")}
+    leaked = sorted(i for i in ids if ("_" in i or any(ch.isdigit() for ch in i)) and i in shown)
+    assert not leaked
+    for pattern in records("age_pattern"):
+        assert cite(pattern["source_id"]) in lesson.age_pattern().data

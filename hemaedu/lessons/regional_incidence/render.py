@@ -147,7 +147,7 @@ def age_pattern_markdown() -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         cells = [r["population"], r["young_peak"] or missing, r["older_peak"] or missing,
-                 r["sex_notes"] or "", r["notes"] or ""]
+                 r["sex_notes"] or "", r["notes"] or "", cite(r["source_id"])]
         lines.append("| " + " | ".join(html.escape(str(c)).replace("|", "/") for c in cells) + " |")
     counts = model.age_pattern_counts()
     lines += ["", _t("age_pattern.footer", bimodal=counts.both, n=counts.n)]
