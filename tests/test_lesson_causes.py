@@ -7,10 +7,12 @@ tests/test_data_facts.py. Traces are found by name, texts through the content.
 
 from __future__ import annotations
 
+import html
 import math
 import random
 import re
 from collections import Counter
+from importlib import resources
 
 import pytest
 
@@ -19,7 +21,7 @@ from hemaedu.data import records
 from hemaedu.figures.causes import CONSISTENT_STYLE, LESS_LIKELY_STYLE
 from hemaedu.lessons import causes as lesson
 from hemaedu.lessons.causes import model, render
-from hemaedu.lessons.content import text
+from hemaedu.lessons.content import cite, text
 
 CAUSES = records("causes")
 DIFFERENTIAL = records("differential")
@@ -85,7 +87,10 @@ def test_tree_is_a_consistent_sunburst():
     assert sum(v for v, p in zip(tree["values"], tree["parents"], strict=True) if p == "") == listings
     nodes = model.compute_causes().nodes
     assert sum(1 for n in nodes if n.cause is not None) == listings
-    assert all(n.cause["source_id"] in h for n, h in zip(nodes, tree["hovertext"], strict=True) if n.cause)
+    # Hover names the source by author and year, never by its key (issue 16 item 3).
+    for n, h in zip(nodes, tree["hovertext"], strict=True):
+        if n.cause:
+            assert html.escape(cite(n.cause["source_id"])) in h and n.cause["source_id"] not in h
 
 
 def test_empty_filter_gives_a_clear_message_not_an_error():
@@ -108,11 +113,29 @@ def test_invalid_filters_raise(args, message):
         model.compute_causes(*args)
 
 
-def test_cause_counts_text_matches_the_table():
-    block = lesson.cause_counts().split("thrombocytopenia:")[1]
-    n = sum(1 for r in CAUSES if "thrombocytopenia" in _affects(r)
-            and r["mechanism_class"] == "sequestration or redistribution")
-    assert f"sequestration or redistribution: {n}" in block
+def test_cause_counts_per_cytopenia_and_mechanism_match_the_table():
+    """What the notebook's pinned cell printed, asserted directly (issue 16 item 3)."""
+    counts = dict(model.cause_counts())
+    assert list(counts) == list(dict.fromkeys(a for r in CAUSES for a in _affects(r)))
+    for affects, by_mechanism in counts.items():
+        expected = Counter(model.mechanism_of(r) for r in CAUSES if affects in _affects(r))
+        assert dict(by_mechanism) == dict(expected), affects
+        numbers = [n for _, n in by_mechanism]
+        assert numbers == sorted(numbers, reverse=True), affects  # largest first
+    # For aplastic anemia the pathogenesis class counts; for the others the broad class.
+    assert {m for m, _ in counts["aplastic anemia"]} <= {r["pathogenesis"] for r in CAUSES}
+    assert counts["aplastic anemia"][0][0] == "immune attack"
+
+
+def test_tables_cite_sources_by_author_and_year_never_by_key(causes_app):
+    causes_app.controls["affects"].value = model.ALL
+    causes_app.controls["mechanism"].value = model.ANY
+    differential = render.differential_table(model.compute_differential(0))
+    for shown, rows in ((causes_app.details_html.value, CAUSES), (differential, DIFFERENTIAL)):
+        for r in rows:
+            if r in CAUSES or r["condition_id"] in model.compute_differential(0).fits:
+                assert html.escape(cite(r["source_id"])) in shown
+            assert not re.search(rf"\b{re.escape(r['source_id'])}\b", shown), r["source_id"]
 
 
 def test_immune_evidence_quotes_the_randomized_trial_as_the_table_has_it():
@@ -171,10 +194,10 @@ def test_every_filter_combination_is_safe(causes_app):
 @pytest.mark.parametrize(
     ("value", "band"),
     [
-        (0, "markedly_hypocellular"),
-        (SEVERE_CUT - 1, "markedly_hypocellular"),
-        (SEVERE_CUT, "hypocellular"),
-        (PARTIAL_CUT - 1, "hypocellular"),
+        (0, "clearly_hypocellular"),
+        (SEVERE_CUT - 1, "clearly_hypocellular"),
+        (SEVERE_CUT, "residual_decides"),
+        (PARTIAL_CUT - 1, "residual_decides"),
         (PARTIAL_CUT, "not_hypocellular"),
         (100, "not_hypocellular"),
     ],
@@ -199,6 +222,27 @@ def test_hypocellular_marrow_keeps_aplastic_anemia_and_drops_b12_and_hyperspleni
     # Conditions with a variable marrow never drop out.
     variable = {r["condition_id"] for r in DIFFERENTIAL if r["marrow_cellularity"] == "variable"}
     assert variable <= set(empty.fits) and variable <= set(cellular.fits)
+
+
+def test_between_the_cut_offs_the_residual_cells_decide_so_every_look_alike_stays():
+    """Issue 13 item 8: 25-49% is hypocellular only with few residual blood-forming cells, never simply so."""
+    for value in (SEVERE_CUT, (SEVERE_CUT + PARTIAL_CUT) / 2, PARTIAL_CUT - 1):
+        view = model.compute_differential(value)
+        assert view.band == "residual_decides" and view.less_likely == ()
+        summary = render.differential_summary(view)
+        assert f"fewer than {thresholds.format_value('camitta_residual')} of the remaining cells" in summary
+        assert not re.search(r" is hypocellular \(", summary)  # never plainly "hypocellular" here
+    rows = {r["marrow_cellularity"]: model.typical_range(r["marrow_cellularity"]) for r in DIFFERENTIAL}
+    assert rows["hypocellular"] == (0, PARTIAL_CUT) and rows["normocellular or hypercellular"] == (SEVERE_CUT, 100)
+
+
+def test_cutoffs_state_the_course_reading_with_placeholders_only():
+    shown = lesson.cutoffs().data
+    assert "clearly hypocellular" in shown
+    assert (f"from {thresholds.format_value('camitta_cellularity')} up to below "
+            f"{thresholds.format_value('camitta_cellularity_partial')}") in shown
+    source = (resources.files("hemaedu.lessons.causes") / "content" / "en" / "cutoffs.md").read_text(encoding="utf-8")
+    assert not re.search(r"\d+\s*%", source)  # every cut-off through a {{threshold...}} placeholder
 
 
 @pytest.fixture(scope="module")
@@ -250,8 +294,8 @@ def test_self_checks_grade_the_answers():
         assert q.feedback.value == ""
         right = next(o for o in q.options if o.correct)
         wrong = next(o for o in q.options if not o.correct)
-        assert q.answer(wrong.text) is False and right.why not in q.feedback.value
-        assert q.answer(right.text) is True and right.why in q.feedback.value
+        assert q.answer(wrong.text) is False and html.escape(right.why) not in q.feedback.value
+        assert q.answer(right.text) is True and html.escape(right.why) in q.feedback.value
     blasts = next(q for q in checks if q.id == "hypocellular_leukemia")
     assert thresholds.format_value("acute_leukemia_blasts") in blasts.question
 
@@ -259,4 +303,89 @@ def test_self_checks_grade_the_answers():
 def test_lesson_sources_resolve():
     sources = set(model.source_ids())
     assert {r["source_id"] for r in CAUSES} <= sources and {r["source_id"] for r in DIFFERENTIAL} <= sources
-    assert lesson.references().data.count("\n- ") + 1 == len(sources)
+    cited = set(lesson._cited())  # sources the narratives cite by author and year
+    assert lesson.references().data.count("\n- ") + 1 == len(sources | cited)
+
+
+# ----------------------------------------------------------------------------- issue 13: differential gaps, PNH
+
+NEW_LOOKALIKES = ("hlh", "t_lgl_leukemia", "gata2_deficiency", "drug_agranulocytosis")
+
+
+def test_lookalikes_teach_the_four_missing_conditions_with_their_tests_and_sources():
+    shown = lesson.lookalikes().data
+    rows = {r["condition_id"]: r for r in DIFFERENTIAL}
+    for condition in NEW_LOOKALIKES:
+        row = rows[condition]
+        assert row["key_tests"] in shown, condition
+        assert cite(row["source_id"]) in shown and row["source_id"] not in shown, condition
+    for drug in ("clozapine", "antithyroid", "metamizole"):
+        assert drug in shown
+        assert drug in rows["drug_agranulocytosis"]["distinguishing_clues"]
+    # Every condition the narrative teaches is also a row of the explorer's table.
+    table = render.differential_table(model.compute_differential(PARTIAL_CUT + 10))
+    for condition in NEW_LOOKALIKES:
+        assert rows[condition]["marrow_cellularity"] == "variable" or condition == "gata2_deficiency"
+        assert html.escape(rows[condition]["condition"]) in (
+            table + render.differential_table(model.compute_differential(0)))
+
+
+def test_pnh_is_taught_as_a_finding_within_immune_failure_not_a_cause():
+    assert not any("pnh" in r["cause_id"] or "PNH" in r["cause"] or "nocturnal" in r["cause"].lower() for r in CAUSES)
+    assert "pnh" in {r["condition_id"] for r in DIFFERENTIAL}
+    clone = next(r for r in records("outcomes") if r["outcome_id"] == "pnh_clone_at_diagnosis")
+    shown = lesson.pnh_clones().data
+    assert f"{clone['value_percent']:g}% of {clone['n']:,} patients" in shown
+    assert cite(clone["source_id"]) in shown
+    assert "not a cause" in shown and "{{" not in shown
+
+
+def test_references_list_every_source_the_narratives_cite():
+    refs = lesson.references().data
+    for source in ("henter2007_hlh", "go2000_lgl", "ganapathi2015_gata2", "andersohn2007", "ibanez2005",
+                   "scheinberg2010"):
+        citation = records("references")
+        first_author = next(r["citation"] for r in citation if r["source_id"] == source).split(",")[0]
+        assert first_author in refs, source
+
+
+def test_self_checks_teach_rather_than_reward_test_taking():
+    """Issue 16 item 5: the answer's position varies, each option explains itself, no prompt gives it away."""
+    from hemaedu.lessons.content import questions
+
+    qs = questions("causes")
+    assert len({[o.correct for o in q.options].index(True) for q in qs}) > 1
+    for q in qs:
+        assert len({o.why for o in q.options}) == len(q.options), q.id
+        assert next(o for o in q.options if o.correct).text.lower() not in q.prompt.lower(), q.id
+    residual = next(q for q in qs if q.id == "residual_cells")
+    assert thresholds.format_value("camitta_residual") in residual.answer.text
+
+
+def test_filter_options_are_in_sentence_case(causes_app):
+    """Issue 16 item 7: option labels start with a capital; the values stay the table's own."""
+    for name in ("affects", "mechanism"):
+        labels = [label for label, _ in causes_app.controls[name].options]
+        assert all(label[:1].isupper() for label in labels), labels
+    assert ("Aplastic anemia", "aplastic anemia") in causes_app.controls["affects"].options
+
+
+def test_no_source_key_or_row_id_in_the_learners_text(causes_app, diff_app):
+    """Issue 16 item 3: no internal ids (source keys, cause or condition ids) in anything a learner reads."""
+    from hemaedu.lessons.content import questions
+
+    texts = [lesson.immune_evidence().data, lesson.cutoffs().data, lesson.lookalikes().data, lesson.pnh_clones().data]
+    texts += [q.prompt + " ".join(o.text + o.why for o in q.options) for q in questions("causes")]
+    for _, affects in causes_app.controls["affects"].options:
+        causes_app.controls["mechanism"].value = model.ANY
+        causes_app.controls["affects"].value = affects
+        texts += [causes_app.summary_text(), causes_app.details_html.value, *causes_app.trace("causes").hovertext]
+    for value in (0, (SEVERE_CUT + PARTIAL_CUT) / 2, 100):
+        diff_app.controls["cellularity"].value = value
+        texts += [diff_app.summary_text(), diff_app.details_html.value]
+    shown = "\n".join(texts)
+    ids = {r["source_id"] for r in records("references")} | {r["cause_id"] for r in CAUSES}
+    ids |= {r["condition_id"] for r in DIFFERENTIAL}
+    leaked = sorted(i for i in ids if ("_" in i or any(ch.isdigit() for ch in i))
+                    and re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", shown))
+    assert not leaked

@@ -260,13 +260,29 @@ def test_narrative_numbers_come_from_the_tables() -> None:
     assert ages.count("\n| ") == len(records("age_pattern")) + 1 - 1  # header row + one per pattern
     for pattern in records("age_pattern"):
         assert pattern["population"] in ages
-    check = lesson.check_numbers()
+
+
+
+def test_key_numbers_once_pinned_in_the_notebook() -> None:
+    """The figures the notebook's "Key numbers" cell printed for nbval, asserted directly (issue 16 item 3)."""
     r = expected_cases(rate_per_million=SWEDEN["rate_per_million"], population=model.DEFAULT_POPULATION, years=5)
-    assert f"mean={r.mean:.2f}, 95% range {r.low}-{r.high}" in check
-    east = group_range(EAST_ASIAN_REGIONS, exclude_claims=True)
-    assert f"East Asian without claims data: {east.low:g} to {east.high:g}" in check
-    west = group_range(WESTERN_REGIONS)
-    assert f"({west.low_id} / {west.high_id})" in check
+    assert r.mean == pytest.approx(SWEDEN["rate_per_million"] * model.DEFAULT_POPULATION / 1e6 * 5)
+    assert r.low < r.mean < r.high
+    app = lesson.expected_cases_calculator()
+    app.controls["years"].value = 5
+    assert f"{r.low} to {r.high}" in app.summary_text() and "2,000,000 people" in app.summary_text()
+    west, east = group_range(WESTERN_REGIONS), group_range(EAST_ASIAN_REGIONS)
+    east_registry = group_range(EAST_ASIAN_REGIONS, exclude_claims=True)
+    western_rows = [x for x in INCIDENCE if x["region"] in WESTERN_REGIONS]
+    assert (west.low, west.high) == (min(x["rate_per_million"] for x in western_rows),
+                                     max(x["rate_per_million"] for x in western_rows))
+    assert row("incidence", east.high_id)["method"] == model.CLAIMS  # the top East Asian figure is claims data
+    assert row("incidence", east_registry.high_id)["method"] != model.CLAIMS
+    assert east_registry.low > west.low and east_registry.high < east.high
+    shown = lesson.narrative("east_west").data
+    for value in (west.low, west.high, east.low, east.high, east_registry.low, east_registry.high):
+        assert f"{value:g}" in shown
+    assert west.low_id not in shown and west.high_id not in shown  # no internal ids on the page
 
 
 def test_self_check_answers_follow_the_data() -> None:
@@ -275,8 +291,23 @@ def test_self_check_answers_follow_the_data() -> None:
     assert f"{row('incidence', 'korea_claims_2002')['rate_per_million']:g}" in gap.question
     city = checks["one_bad_year"]
     r = expected_cases(rate_per_million=SWEDEN["rate_per_million"], population=model.DEFAULT_POPULATION, years=1)
-    assert f"sees {r.high}" in city.question and f"({r.low} to {r.high})" in city.options[1].why
-    assert city.answer(city.options[1].text)
+    right = next(o for o in city.options if o.correct)
+    assert f"sees {r.high}" in city.question and f"({r.low} to {r.high})" in right.why
+    assert city.answer(right.text)
+    ages = checks["age_pattern"]
+    counts = model.age_pattern_counts()
+    assert f"{counts.older} of the {counts.n} series" in next(o for o in ages.options if o.correct).why
+
+
+def test_self_checks_teach_rather_than_reward_test_taking() -> None:
+    """Issue 16 item 5: the answer's position varies, each option explains itself, no prompt gives it away."""
+    from hemaedu.lessons.content import questions
+
+    qs = questions("regional_incidence")
+    assert len({[o.correct for o in q.options].index(True) for q in qs}) > 1
+    for q in qs:
+        assert len({o.why for o in q.options}) == len(q.options), q.id
+        assert next(o for o in q.options if o.correct).text.lower() not in q.prompt.lower(), q.id
 
 
 def test_references_all_exist() -> None:
@@ -285,3 +316,51 @@ def test_references_all_exist() -> None:
     used = lesson.references_used()
     assert format_references(used).count("\n- ") == len(used) - 1
     assert {r["source_id"] for r in INCIDENCE} <= set(used)
+
+
+# --------------------------------------------------------------------------- issue 13: what the data show
+
+
+def test_age_narrative_counts_the_peaks_from_the_table() -> None:
+    """Issue 13 item 8: no claim that "most series show two peaks" above a table where few do."""
+    rows = records("age_pattern")
+    both = sum(r["young_peak"] is not None and r["older_peak"] is not None for r in rows)
+    older = sum(r["older_peak"] is not None for r in rows)
+    shown = lesson.narrative("age").data
+    assert f"Of its {len(rows)} series, {older} report" in shown and f"only {both} also report" in shown
+    assert f"*{both} of {len(rows)} series" in lesson.age_pattern().data
+    assert "most series" not in shown.lower()
+
+
+def test_corrected_rows_are_described_as_the_data_has_them() -> None:
+    shown = lesson.narrative("disagreement").data
+    mexico, bangkok_early = row("incidence", "mexico_city_all"), row("incidence", "thailand_bangkok_1997")
+    assert mexico["method"] != "population-based case ascertainment" and "one insurer" in shown
+    assert f"Mexico City's {mexico['rate_per_million']:g}" in shown
+    # The earlier Bangkok figure has only a start year; the text must not give it a period.
+    assert bangkok_early["period_end"] is None and "its period is not stated" in shown
+    assert f"began in Bangkok in {bangkok_early['period_start']}" in shown
+    # The IAAAS row keeps its rate but no case count from another report.
+    assert row("incidence", "iaaas_europe_israel")["cases"] is None
+    iaaas_hover = render.hover(row("incidence", "iaaas_europe_israel"))
+    assert iaaas_hover.count(text("regional_incidence", "hover.no_cases")) == 1
+    assert "IMSS-insured people only" in render.population_label(mexico)
+
+
+def test_no_source_key_or_row_id_in_the_learners_text() -> None:
+    """Issue 16 item 3: sources by author and year, never by key; no internal ids on the page."""
+    from hemaedu.lessons.content import questions
+
+    texts = [lesson.narrative(n).data for n in ("east_west", "disagreement", "age")] + [lesson.age_pattern().data]
+    texts += [q.prompt + " ".join(o.text + o.why for o in q.options) for q in questions("regional_incidence")]
+    explorer, calculator = lesson.incidence_explorer(), lesson.expected_cases_calculator()
+    texts += [explorer.summary_text(), calculator.summary_text()]
+    texts += [label for label, _ in calculator.controls["study"].options]
+    texts += [str(t.text) for f in explorer.figures.values() for t in f.data]
+    shown = "\n".join(texts)
+    ids = {r["source_id"] for r in records("references")} | {r["population_id"] for r in INCIDENCE}
+    ids |= {r["pattern_id"] for r in records("age_pattern")}
+    leaked = sorted(i for i in ids if ("_" in i or any(ch.isdigit() for ch in i)) and i in shown)
+    assert not leaked
+    for pattern in records("age_pattern"):
+        assert cite(pattern["source_id"]) in lesson.age_pattern().data

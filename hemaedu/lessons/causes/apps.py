@@ -78,7 +78,7 @@ class CausesApp(App):
     def make_controls(self) -> dict[str, Any]:
         return {
             "affects": Choice(
-                options=[(t("causes.affects_all"), model.ALL)] + [(a, a) for a in model.affects_values()],
+                options=[(render.affects_label(a), a) for a in (model.ALL, *model.affects_values())],
                 value=model.ALL, description=t("causes.affects_label"), help=t("causes.affects_help"),
             ),
             "mechanism": Choice(

@@ -30,12 +30,16 @@ __all__ = [
 #: Filter values meaning "every cytopenia" and "every mechanism".
 ALL = "all"
 ANY = "any"
-#: Marrow bands, emptiest first (ids; labels come from content).
-BANDS = ("markedly_hypocellular", "hypocellular", "not_hypocellular")
+#: Marrow bands, emptiest first (ids; labels come from content). The course reads a biopsy one way
+#: (BSH 2016, modified Camitta): below the first cut-off the marrow is clearly hypocellular; between
+#: the two cut-offs it counts as hypocellular only if few of the remaining cells are blood-forming
+#: (``camitta_residual``), which the cellularity alone cannot tell; above them it is not hypocellular.
+BANDS = ("clearly_hypocellular", "residual_decides", "not_hypocellular")
 
 #: The ``marrow_cellularity`` categories of the differential table with a fixed place:
 #: "variable" fits every band, "hypocellular" the two low bands, any other category
-#: (a normal or full marrow) only the top band.
+#: (a normal or full marrow) the two upper bands (in the middle band the residual cells decide,
+#: so both kinds stay possible).
 VARIABLE = "variable"
 HYPOCELLULAR = "hypocellular"
 
@@ -202,32 +206,42 @@ def hatg_overall() -> dict[str, Any]:
 def cellularity_band(cellularity: float) -> str:
     """Classify marrow cellularity (%) with the BSH 2016 (modified Camitta) cut-offs.
 
-    Returns one of :data:`BANDS`.
+    Returns one of :data:`BANDS`: ``"clearly_hypocellular"`` below ``camitta_cellularity``,
+    ``"residual_decides"`` from there up to ``camitta_cellularity_partial`` (hypocellular only if
+    the residual hematopoietic cells are below ``camitta_residual``), else ``"not_hypocellular"``.
 
     >>> cut = thresholds.value("camitta_cellularity")
     >>> cellularity_band(cut - 1), cellularity_band(cut), cellularity_band(100)
-    ('markedly_hypocellular', 'hypocellular', 'not_hypocellular')
+    ('clearly_hypocellular', 'residual_decides', 'not_hypocellular')
     """
     if (isinstance(cellularity, bool) or not isinstance(cellularity, (int, float))
             or not math.isfinite(cellularity) or not 0 <= cellularity <= 100):
         raise ValueError(f"cellularity must be a percentage within 0-100, got {cellularity!r}")
     if thresholds.meets("camitta_cellularity", cellularity):
-        return "markedly_hypocellular"
+        return "clearly_hypocellular"
     if thresholds.meets("camitta_cellularity_partial", cellularity):
-        return "hypocellular"
+        return "residual_decides"
     return "not_hypocellular"
 
 
 def typical_range(category: str) -> tuple[float, float]:
     """Where the chart draws a condition's typical cellularity (a teaching simplification).
 
+    A hypocellular condition reaches up to the upper cut-off, a normal or full marrow down to the
+    lower one: between the cut-offs the two overlap, because there the residual cells decide.
+
     >>> typical_range("variable")
     (0.0, 100.0)
+    >>> typical_range("hypocellular")[1] == thresholds.value("camitta_cellularity_partial")
+    True
+    >>> typical_range("normocellular or hypercellular")[0] == thresholds.value("camitta_cellularity")
+    True
     """
-    split = thresholds.value("camitta_cellularity_partial")
     if category == VARIABLE:
         return (0.0, 100.0)
-    return (0.0, split) if category == HYPOCELLULAR else (split, 100.0)
+    if category == HYPOCELLULAR:
+        return (0.0, float(thresholds.value("camitta_cellularity_partial")))
+    return (float(thresholds.value("camitta_cellularity")), 100.0)
 
 
 def conditions() -> tuple[dict[str, Any], ...]:
@@ -252,11 +266,18 @@ def compute_differential(cellularity: float) -> DifferentialView:
     >>> low = compute_differential(0)
     >>> "aplastic_anemia" in low.fits, "hypersplenism" in low.fits
     (True, False)
+    >>> middle = compute_differential(thresholds.value("camitta_cellularity"))
+    >>> "aplastic_anemia" in middle.fits, "hypersplenism" in middle.fits
+    (True, True)
     """
     band = cellularity_band(cellularity)
-    low = band != "not_hypocellular"
-    consistent = tuple(r["marrow_cellularity"] == VARIABLE or (r["marrow_cellularity"] == HYPOCELLULAR) == low
-                       for r in _differential())
+    can_be_low = band != "not_hypocellular"
+    can_be_cellular = band != "clearly_hypocellular"
+    consistent = tuple(
+        r["marrow_cellularity"] == VARIABLE
+        or (can_be_low if r["marrow_cellularity"] == HYPOCELLULAR else can_be_cellular)
+        for r in _differential()
+    )
     ids = [r["condition_id"] for r in _differential()]
     return DifferentialView(
         float(cellularity), band, consistent,
@@ -266,7 +287,8 @@ def compute_differential(cellularity: float) -> DifferentialView:
 
 
 #: Cut-offs the lesson shows (for its reference list).
-CUTOFFS = ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "acute_leukemia_blasts")
+CUTOFFS = ("camitta_cellularity", "camitta_cellularity_partial", "camitta_residual", "acute_leukemia_blasts",
+           "icc2022_aml_genetic_blasts")
 
 
 def source_ids() -> tuple[str, ...]:

@@ -40,12 +40,26 @@ def mechanism_colours(mechanisms: tuple[str, ...] = ()) -> dict[str, str]:
     return {m: SEQUENCE[i % len(SEQUENCE)] for i, m in enumerate(names)}
 
 
+def sentence_case(label: str) -> str:
+    """A table value as an option label: first letter capitalized, the rest as the table has it.
+
+    >>> sentence_case("aplastic anemia"), sentence_case("HIV infection")
+    ('Aplastic anemia', 'HIV infection')
+    """
+    return label[:1].upper() + label[1:]
+
+
+def affects_label(affects: str) -> str:
+    """The label of a cytopenia option (house style: options in sentence case)."""
+    return t("causes.affects_all") if affects == model.ALL else sentence_case(affects)
+
+
 def mechanism_label(mechanism: Any) -> str:
     """The label of a mechanism filter value (``"any"`` or a ``(column, value)`` pair)."""
     if mechanism == model.ANY:
         return t("causes.mechanism_any")
     column, name = mechanism
-    return t("causes.mechanism_pathogenesis", name=name) if column == "pathogenesis" else name
+    return t("causes.mechanism_pathogenesis", name=name) if column == "pathogenesis" else sentence_case(name)
 
 
 def what(view: model.CausesView) -> str:
@@ -93,7 +107,7 @@ def sunburst_tree(view: model.CausesView) -> dict[str, list[Any]]:
             how=html.escape(row["mechanism"] or ""),
             examples=html.escape(row["examples"] or t("causes.none_listed")),
             lineages=html.escape(row["lineages"] or ""),
-            source=html.escape(row["source_id"]),
+            source=html.escape(content.cite(row["source_id"])),
         ))
     return dict(
         ids=[n.node_id for n in view.nodes], labels=[n.label for n in view.nodes],
@@ -138,7 +152,7 @@ def causes_table(view: model.CausesView) -> str:
         for m in dict.fromkeys(model.mechanism_of(r) for r in view.rows)
     )
     rows = [[r["cause"], r["affects"], r["origin"], model.mechanism_of(r), r["mechanism"], r["examples"],
-             r["lineages"], r["source_id"]] for r in view.rows]
+             r["lineages"], content.cite(r["source_id"])] for r in view.rows]
     caption = t("causes.table_caption", n=format_number(len(rows)))
     return (f"<p><strong>{html.escape(t('causes.colour_key'))}</strong> {key}</p>"
             + _table(caption, content.get(PACKAGE, "causes.columns"), rows))
@@ -165,20 +179,14 @@ def differential_summary(view: model.DifferentialView) -> str:
 
 def differential_table(view: model.DifferentialView) -> str:
     """The conditions that fit, with their clues and key tests, and the ones now less likely."""
-    rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"], r["source_id"]]
+    rows = [[r["condition"], r["marrow_cellularity"], r["distinguishing_clues"], r["key_tests"],
+             content.cite(r["source_id"])]
             for r, ok in zip(model.conditions(), view.consistent, strict=True) if ok]
-    caption = t("differential.table_caption", band=band_label(view.band), n=format_number(len(rows)))
+    caption = t("differential.table_caption", cellularity=format_quantity(round(view.cellularity), "%"),
+                n=format_number(len(rows)))
     less = {*view.less_likely}
     others = ", ".join(html.escape(r["condition"]) for r in model.conditions() if r["condition_id"] in less)
     return (_table(caption, content.get(PACKAGE, "differential.columns"), rows)
             + f"<p><strong>{html.escape(t('differential.less_likely'))}</strong> "
               f"{others or html.escape(t('differential.none'))}.</p>")
 
-
-def cause_counts_text() -> str:
-    """Counts of causes per cytopenia and mechanism, as stable text (pinned in the notebook)."""
-    lines = []
-    for affects, counts in model.cause_counts():
-        lines.append(f"{affects}:")
-        lines.extend(f"  {m}: {n}" for m, n in counts)
-    return "\n".join(lines)

@@ -7,7 +7,6 @@ What the notebook calls (``from hemaedu.lessons import regional_incidence as les
     lesson.narrative("east_west")        a content Markdown block, numbers from data/
     lesson.age_pattern()                 the age pattern table
     lesson.self_checks()                 the self-check questions
-    lesson.check_numbers()               key numbers, pinned by the notebook
     lesson.references()                  the sources the lesson used
 
 Teaching material, not a clinical tool.
@@ -21,14 +20,13 @@ from .. import _app
 from ..content import markdown
 from .apps import CasesCalculator, IncidenceExplorer, expected_cases_calculator, incidence_explorer
 from .model import DEFAULT_POPULATION, references_used
-from .render import PACKAGE, age_pattern_markdown, check_numbers
+from .render import PACKAGE, age_pattern_markdown
 
 __all__ = [
     "DEFAULT_POPULATION",
     "CasesCalculator",
     "IncidenceExplorer",
     "age_pattern",
-    "check_numbers",
     "expected_cases_calculator",
     "incidence_explorer",
     "narrative",

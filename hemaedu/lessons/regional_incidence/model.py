@@ -36,9 +36,11 @@ __all__ = [
     "MAX_POPULATION",
     "MAX_YEARS",
     "WESTERN_REGIONS",
+    "AgePattern",
     "ExpectedView",
     "ExplorerView",
     "GroupRange",
+    "age_pattern_counts",
     "compute_expected",
     "expected_view",
     "explorer_view",
@@ -227,6 +229,33 @@ def explorer_view(region: str = ALL_REGIONS) -> ExplorerView:
                         n_with_ci=sum(has_ci(r) for r in rows))
 
 
+# --------------------------------------------------------------------------- age pattern
+
+
+@dataclass(frozen=True)
+class AgePattern:
+    """How many series of the ``age_pattern`` table report which age peaks."""
+
+    n: int
+    older: int
+    both: int
+    neither: int
+
+
+def age_pattern_counts() -> AgePattern:
+    """Count the series reporting an older rise, both a younger and an older peak, or neither.
+
+    >>> c = age_pattern_counts()
+    >>> c.both <= c.older <= c.n and c.neither == c.n - c.older
+    True
+    """
+    rows = records("age_pattern")
+    older = sum(r["older_peak"] is not None for r in rows)
+    both = sum(r["young_peak"] is not None and r["older_peak"] is not None for r in rows)
+    young_only = sum(r["young_peak"] is not None and r["older_peak"] is None for r in rows)
+    return AgePattern(n=len(rows), older=older, both=both, neither=len(rows) - older - young_only)
+
+
 # --------------------------------------------------------------------------- hooks for the content
 
 
@@ -249,6 +278,10 @@ HOOKS: dict[str, Callable[..., Any]] = {
     "group_high_period": lambda g: "{period_start}-{period_end}".format(**row("incidence", _group(g).high_id)),
     "rate_basis_count": lambda basis: str(sum(r["rate_basis"] == basis for r in incidence_rows())),
     "n_rows": lambda: str(len(incidence_rows())),
+    "age_series": lambda: str(age_pattern_counts().n),
+    "age_older": lambda: str(age_pattern_counts().older),
+    "age_both": lambda: str(age_pattern_counts().both),
+    "age_neither": lambda: str(age_pattern_counts().neither),
     "city_population": lambda: format_number(DEFAULT_POPULATION),
     "city_mean": lambda: format_number(_city().mean, decimals=1),
     "city_low": lambda: str(_city().low),

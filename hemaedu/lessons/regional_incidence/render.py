@@ -13,14 +13,13 @@ from typing import Any
 
 from ...data import records
 from ..content import cite, get, markdown, text
-from ..format import format_field, format_number, format_percent, format_quantity
+from ..format import format_number, format_percent, format_quantity
 from . import model
 
 PACKAGE = "regional_incidence"
 
 __all__ = [
     "age_pattern_markdown",
-    "check_numbers",
     "disagreement_markdown",
     "east_west_markdown",
     "expected_summary",
@@ -148,26 +147,9 @@ def age_pattern_markdown() -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in rows:
         cells = [r["population"], r["young_peak"] or missing, r["older_peak"] or missing,
-                 r["sex_notes"] or "", r["notes"] or ""]
+                 r["sex_notes"] or "", r["notes"] or "", cite(r["source_id"])]
         lines.append("| " + " | ".join(html.escape(str(c)).replace("|", "/") for c in cells) + " |")
-    bimodal = sum(r["young_peak"] is not None and r["older_peak"] is not None for r in rows)
-    lines += ["", _t("age_pattern.footer", bimodal=bimodal, n=len(rows))]
+    counts = model.age_pattern_counts()
+    lines += ["", _t("age_pattern.footer", bimodal=counts.both, n=counts.n)]
     return "\n".join(lines)
 
-
-def check_numbers(population: int = model.DEFAULT_POPULATION, years: int = 5) -> str:
-    """Key numbers of the lesson as stable text (pinned by the notebook's NBVAL_CHECK_OUTPUT cell)."""
-    sweden = model.rate_of("sweden")
-    r = model.compute_expected(rate_per_million=sweden, population=population, years=years)
-    west = model.group_range(model.WESTERN_REGIONS)
-    east = model.group_range(model.EAST_ASIAN_REGIONS)
-    east_nc = model.group_range(model.EAST_ASIAN_REGIONS, exclude_claims=True)
-    f = format_field
-    return "\n".join([
-        _t("check_numbers.sweden", rate=f(sweden)),
-        _t("check_numbers.expected", rate=f(sweden), population=population, years=years,
-           mean=f"{r.mean:.2f}", low=r.low, high=r.high),
-        _t("check_numbers.western", low=f(west.low), high=f(west.high), low_id=west.low_id, high_id=west.high_id),
-        _t("check_numbers.east", low=f(east.low), high=f(east.high), low_id=east.low_id, high_id=east.high_id),
-        _t("check_numbers.east_registry", low=f(east_nc.low), high=f(east_nc.high)),
-    ])
