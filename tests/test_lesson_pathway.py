@@ -18,7 +18,7 @@ import hemaedu
 from hemaedu import pathway, thresholds
 from hemaedu.data import records
 from hemaedu.lessons import diagnosis_and_treatment as lesson
-from hemaedu.lessons.content import text
+from hemaedu.lessons.content import cite, text
 from hemaedu.lessons.diagnosis_and_treatment import model, render
 from hemaedu.pathway import PathwayStep, check_partition, choose_step, pathway_runs
 
@@ -279,26 +279,79 @@ def test_lesson_check_partition_reads_the_table_without_pandas():
 # ----------------------------------------------------------------------------- outcomes and tables
 
 
-def test_outcomes_app_shows_each_topic_from_the_table():
+def _chart_rows(chart) -> list[dict]:
+    return [r for r in records("outcomes") if (r["topic"], r["measure"], float(r["timepoint_years"]))
+            == (chart.topic, chart.measure, chart.timepoint_years)]
+
+
+def test_outcomes_app_shows_every_row_of_the_table_once():
     app = lesson.outcomes_explorer()
-    bars = "outcomes"
-    for topic in dict.fromkeys(OUTCOMES["topic"]):
-        app.controls["topic"].value = topic
-        rows = OUTCOMES[OUTCOMES.topic == topic]
-        assert list(app.trace(bars).x) == [float(v) for v in rows.value_percent]
-        assert all(0 <= v <= 100 for v in app.trace(bars).x)
-        assert app.figure.layout.title.text == t("outcomes.title", topic=topic)
-        assert topic in app.summary_text()
+    shown = []
+    for chart in model.charts():
+        app.controls["chart"].value = chart
+        bars = app.trace("outcomes")
+        rows = _chart_rows(chart)
+        assert sorted(bars.x) == sorted(float(r["value_percent"]) for r in rows)
+        shown += [r["outcome_id"] for r in app.view.rows]
+        assert all(0 <= v <= 100 for v in bars.x)
+        assert app.figure.layout.title.text == render.chart_title(app.view)
         _finite(app.figure)
         _clean(app.summary_text())
-    app.controls["topic"].value = "survival by age"
-    sweden_60 = OUTCOMES.loc[OUTCOMES.outcome_id == "sweden_os_60plus", "value_percent"].item()
-    assert f"{sweden_60:g}%" in app.summary_text()
+    assert sorted(shown) == sorted(OUTCOMES.outcome_id)
 
 
-def test_outcomes_reject_unknown_topic():
-    with pytest.raises(ValueError, match="no outcome rows for topic 'cure'"):
-        model.compute_outcomes("cure")
+def test_no_chart_puts_two_outcome_kinds_on_one_axis():
+    # Issue 13: 6-month response and 5-year survival once shared an axis.
+    app = lesson.outcomes_explorer()
+    for chart in model.charts():
+        app.controls["chart"].value = chart
+        kinds = {(r["measure"], float(r["timepoint_years"])) for r in app.view.rows}
+        assert len(kinds) == 1, (chart, kinds)
+        axis = app.figure.layout.xaxis.title.text
+        assert axis == render.x_title(app.view)
+        assert render.when(chart.timepoint_years) in axis
+    # The response predictors are two charts now: response at 6 months, survival at 5 years.
+    predictors = [c for c in model.charts() if c.topic == "response predictors"]
+    assert {(c.measure, c.timepoint_years) for c in predictors} == {("response", 0.5), ("overall survival", 5.0)}
+    assert render.when(0.5) == "at 6 months" and render.when(5) == "at 5 years" and render.when(1) == "at 1 year"
+
+
+def test_each_bar_names_its_study_and_studies_never_share_a_colour():
+    app = lesson.outcomes_explorer()
+    for chart in model.charts():
+        app.controls["chart"].value = chart
+        bars = app.trace("outcomes")
+        studies = app.view.studies
+        for row, label, hover, colour in zip(app.view.rows, bars.y, bars.hovertext, bars.marker.color, strict=True):
+            study = cite(row["source_id"])
+            assert study in hover
+            assert study in (label if len(studies) > 1 else app.figure.layout.title.text), (chart, label)
+            assert row["source_id"] not in label + hover + app.figure.layout.title.text  # never the raw key
+            first = [r["source_id"] for r in app.view.rows].index(row["source_id"])
+            assert colour == bars.marker.color[first]  # one colour per study
+        by_study = {r["source_id"]: c for r, c in zip(app.view.rows, bars.marker.color, strict=True)}
+        assert len(set(by_study.values())) == len(studies)
+
+
+def test_overlapping_age_groups_of_two_studies_are_told_apart():
+    app = lesson.outcomes_explorer()
+    survival = next(c for c in model.charts() if c.topic == "survival by age")
+    app.controls["chart"].value = survival
+    sixty = [label for label in app.trace("outcomes").y if "60 y and over" in label]
+    sweden = OUTCOMES.loc[OUTCOMES.outcome_id == "sweden_os_60plus"].iloc[0]
+    spain = OUTCOMES.loc[OUTCOMES.outcome_id == "imas_os_60plus"].iloc[0]
+    assert sixty == [f"{sweden.group} · {cite(sweden.source_id)}", f"{spain.group} · {cite(spain.source_id)}"]
+    assert f"{sweden.value_percent:g}%" in app.summary_text() and f"{spain.value_percent:g}%" in app.summary_text()
+    assert "compare groups within one study" in app.details_html.value
+    # A study's bars stay together: Sweden's four, then Spain's two.
+    assert [r["source_id"] for r in app.view.rows] == ["vaht2017"] * 4 + ["vallejo2024"] * 2
+
+
+def test_outcomes_reject_an_unknown_chart():
+    with pytest.raises(ValueError, match="no outcome rows for"):
+        model.compute_outcomes(model.OutcomeChart("cure", "overall survival", 5.0))
+    with pytest.raises(ValueError, match="chart must be an OutcomeChart"):
+        model.compute_outcomes("survival by age")
 
 
 def test_transfusion_table_lists_the_aabb_thresholds():

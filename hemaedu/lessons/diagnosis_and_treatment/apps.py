@@ -80,31 +80,31 @@ class PathwayApp(App):
 
 
 class OutcomesApp(App):
-    """Published long-term outcomes, one topic of the ``outcomes`` table at a time."""
+    """Published long-term outcomes: one chart (topic, measure, timepoint) of the ``outcomes`` table at a time."""
 
     package = "diagnosis_and_treatment"
     app_id = "outcomes_explorer"
-    main_control = "topic"
+    main_control = "chart"
 
     def make_controls(self) -> dict[str, Any]:
-        topics = model.topics()
-        return {"topic": Choice(options=[(x, x) for x in topics], value=topics[0],
-                                description=t("outcomes.topic_label"), help=t("outcomes.topic_help"))}
+        charts = model.charts()
+        return {"chart": Choice(options=[(render.chart_label(c), c) for c in charts], value=charts[0],
+                                description=t("outcomes.chart_label"), help=t("outcomes.chart_help"))}
 
     def compute(self, **values: Any) -> model.OutcomesView:
-        return model.compute_outcomes(values["topic"])
+        return model.compute_outcomes(values["chart"])
 
     def make_figure(self, view: model.OutcomesView) -> Any:
         return make_outcomes_chart(render.outcome_bars(view), name=t("outcomes.trace_name"),
-                                   title=t("outcomes.title", topic=view.topic), x_title=t("outcomes.x_title"),
+                                   title=render.chart_title(view), x_title=render.x_title(view),
                                    y_title=t("outcomes.y_title"), widget=True)
 
     def patch(self, view: model.OutcomesView) -> dict[str, dict[str, Any]]:
         bars = render.outcome_bars(view)
         return {
             "outcomes": {"y": bars["labels"], "x": bars["values"], "text": bars["texts"],
-                                       "hovertext": bars["hover"], "marker.color": bars["colours"]},
-            "layout": {"title.text": t("outcomes.title", topic=view.topic)},
+                         "hovertext": bars["hover"], "marker.color": bars["colours"]},
+            "layout": {"title.text": render.chart_title(view), "xaxis.title.text": render.x_title(view)},
         }
 
     def summary(self, view: model.OutcomesView) -> str:
@@ -120,5 +120,5 @@ def pathway_explorer(**values: Any) -> PathwayApp:
 
 
 def outcomes_explorer(**values: Any) -> OutcomesApp:
-    """The long-term outcomes view of lesson 05 (main control: the outcome topic)."""
+    """The long-term outcomes view of lesson 05 (main control: the chart, one measure and timepoint each)."""
     return OutcomesApp(**values)

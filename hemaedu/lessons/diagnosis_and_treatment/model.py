@@ -22,8 +22,9 @@ from ...data import records
 from ..format import format_number
 
 __all__ = [
-    "AGE_RANGE", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomesView", "PathwayView", "Situation",
-    "check_partition", "compute_outcomes", "compute_pathway", "pathway_map", "situations", "source_ids",
+    "AGE_RANGE", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomeChart", "OutcomesView", "PathwayView",
+    "Situation",
+    "charts", "check_partition", "compute_outcomes", "compute_pathway", "pathway_map", "situations", "source_ids",
     "steps", "topics", "transfusion_threshold_ids", "treatments", "workup_causes", "workup_conditions",
 ]
 
@@ -130,31 +131,66 @@ def _outcomes() -> tuple[dict[str, Any], ...]:
     return records("outcomes")
 
 
+@dataclass(frozen=True)
+class OutcomeChart:
+    """One chart of the outcomes view: a topic, one measure, one timepoint (years; 0 = at diagnosis).
+
+    A chart never mixes measures or timepoints, so one axis always means one thing
+    (issue 13: 6-month response and 5-year survival used to share an axis).
+    """
+
+    topic: str
+    measure: str
+    timepoint_years: float
+
+
+def charts() -> tuple[OutcomeChart, ...]:
+    """Every (topic, measure, timepoint) of the ``outcomes`` table, in table order.
+
+    >>> [c.measure for c in charts() if c.topic == "response predictors"]
+    ['response', 'overall survival']
+    """
+    return tuple(dict.fromkeys(OutcomeChart(r["topic"], r["measure"], float(r["timepoint_years"]))
+                               for r in _outcomes()))
+
+
 def topics() -> tuple[str, ...]:
     """The outcome topics, in table order."""
-    return tuple(dict.fromkeys(r["topic"] for r in _outcomes()))
+    return tuple(dict.fromkeys(c.topic for c in charts()))
 
 
 @dataclass(frozen=True)
 class OutcomesView:
-    """The outcome rows of one topic; ``several_sources`` when they come from more than one study."""
+    """The rows of one chart, grouped by study (``studies``: source ids in first-seen order)."""
 
-    topic: str
+    chart: OutcomeChart
     rows: tuple[dict[str, Any], ...]
-    several_sources: bool
+    studies: tuple[str, ...]
+
+    @property
+    def several_sources(self) -> bool:
+        """Whether the bars come from more than one study (their groups may overlap)."""
+        return len(self.studies) > 1
 
 
-def compute_outcomes(topic: str) -> OutcomesView:
-    """The rows of ``topic``.
+def compute_outcomes(chart: OutcomeChart) -> OutcomesView:
+    """The rows of ``chart``, each study's rows together (a study's groups never interleave another's).
 
-    >>> view = compute_outcomes(topics()[0])
-    >>> all(0 <= r["value_percent"] <= 100 for r in view.rows)
-    True
+    >>> view = compute_outcomes(charts()[0])
+    >>> view.studies
+    ('vaht2017', 'vallejo2024')
+    >>> {(r["measure"], r["timepoint_years"]) for r in view.rows}
+    {('overall survival', 5.0)}
     """
-    rows = tuple(r for r in _outcomes() if r["topic"] == topic)
+    if not isinstance(chart, OutcomeChart):
+        raise ValueError(f"chart must be an OutcomeChart (one of charts()), got {chart!r}")
+    rows = [r for r in _outcomes() if r["topic"] == chart.topic and r["measure"] == chart.measure
+            and float(r["timepoint_years"]) == chart.timepoint_years]
     if not rows:
-        raise ValueError(f"no outcome rows for topic {topic!r}; choose one of {sorted(topics())}")
-    return OutcomesView(topic, rows, len({r["source_id"] for r in rows}) > 1)
+        raise ValueError(f"no outcome rows for {chart}; choose one of charts()")
+    studies = tuple(dict.fromkeys(r["source_id"] for r in rows))
+    ordered = tuple(r for s in studies for r in rows if r["source_id"] == s)
+    return OutcomesView(chart, ordered, studies)
 
 
 # ----------------------------------------------------------------------------- tables

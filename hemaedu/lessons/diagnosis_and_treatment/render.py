@@ -12,6 +12,7 @@ from typing import Any
 from ... import data, thresholds
 from ...figures import SEQUENCE
 from .. import content
+from ..content import cite
 from ..format import format_field, format_number, format_quantity
 from . import model
 
@@ -122,37 +123,81 @@ def preset_label(name: str) -> str:
 # ----------------------------------------------------------------------------- outcomes
 
 
+def when(years: float) -> str:
+    """A timepoint in words: "at diagnosis", "at 6 months", "at 1 year", "at 5 years"."""
+    if years == 0:
+        return t("outcomes.time_diagnosis")
+    if years < 1:
+        return t("outcomes.time_months", months=format_number(round(12 * years)))
+    return t("outcomes.time_years", years=format_quantity(years, "year"))
+
+
+def chart_label(chart: model.OutcomeChart) -> str:
+    """The chart's option label and title: "Survival by age: overall survival at 5 years"."""
+    return t("outcomes.chart", topic=content.get(PACKAGE, "outcomes.topics")[chart.topic],
+             measure=content.get(PACKAGE, "outcomes.measures")[chart.measure], when=when(chart.timepoint_years))
+
+
+def chart_title(view: model.OutcomesView) -> str:
+    """The figure's title; a single study is named in it (several studies are named on each bar)."""
+    if view.several_sources:
+        return chart_label(view.chart)
+    return t("outcomes.title_one_study", chart=chart_label(view.chart), source=cite(view.studies[0]))
+
+
+def x_title(view: model.OutcomesView) -> str:
+    """The axis title names its one measure and timepoint."""
+    title = t("outcomes.x_title", measure=content.get(PACKAGE, "outcomes.measures")[view.chart.measure],
+             when=when(view.chart.timepoint_years))
+    return title[:1].upper() + title[1:]
+
+
+def bar_label(view: model.OutcomesView, r: dict[str, Any]) -> str:
+    """A bar's label: the group, with its study when the chart holds several studies."""
+    if view.several_sources:
+        return t("outcomes.bar_label_source", group=r["group"], source=cite(r["source_id"]))
+    return str(r["group"])
+
+
 def outcome_bars(view: model.OutcomesView) -> dict[str, list[Any]]:
-    """Labels, values, texts, hover texts and colours of the outcome bars of one view."""
+    """Labels, values, texts, hover texts and colours of the outcome bars of one view.
+
+    One colour per study, so the bars of different studies never read as one series.
+    """
     bars: dict[str, list[Any]] = dict(labels=[], values=[], texts=[], hover=[], colours=[])
-    for i, r in enumerate(view.rows):
+    for r in view.rows:
         value = format_quantity(r["value_percent"], "%")
-        when = "" if r["timepoint_years"] is None else t("outcomes.at_time", years=format_number(r["timepoint_years"]))
         size = "" if r["n"] is None else t("outcomes.size", n=format_number(r["n"]))
-        # Rows from several studies can share a group name: name the study on every bar then.
-        label = (t("outcomes.bar_label_source", group=r["group"], source=r["source_id"])
-                 if view.several_sources else r["group"])
+        label = bar_label(view, r)
         bars["labels"].append(label)
         bars["values"].append(float(r["value_percent"]))
-        bars["texts"].append(t("outcomes.bar_text", value=value, when=when, size=size))
-        bars["hover"].append(t("outcomes.bar_hover", label=html.escape(label), value=value, when=when, size=size,
-                               source=html.escape(r["source_id"])))
-        bars["colours"].append(SEQUENCE[i % len(SEQUENCE)])
+        bars["texts"].append(t("outcomes.bar_text", value=value, size=size))
+        bars["hover"].append(t("outcomes.bar_hover", label=html.escape(label), value=value,
+                               when=when(view.chart.timepoint_years), size=size,
+                               source=html.escape(cite(r["source_id"]))))
+        bars["colours"].append(SEQUENCE[view.studies.index(r["source_id"]) % len(SEQUENCE)])
     return bars
 
 
 def outcomes_summary(view: model.OutcomesView) -> str:
-    parts = "; ".join(t("outcomes.summary_part", group=r["group"], value=format_quantity(r["value_percent"], "%"))
-                      for r in view.rows)
-    return t("outcomes.summary", topic=view.topic, parts=parts)
+    parts = "; ".join(t("outcomes.summary_part", group=bar_label(view, r),
+                        value=format_quantity(r["value_percent"], "%")) for r in view.rows)
+    return t("outcomes.summary", chart=chart_title(view), parts=parts)
 
 
 def outcomes_notes(view: model.OutcomesView) -> str:
+    """Under the chart: a warning when studies share the chart, then each row's notes with its study."""
+    out = ""
+    if view.several_sources:
+        studies = t("outcomes.studies_joiner").join(cite(s) for s in view.studies)
+        out += f"<p>{html.escape(t('outcomes.several_studies', n=len(view.studies), studies=studies))}</p>"
     items = "".join(
-        f"<li>{html.escape(t('outcomes.note', group=r['group'], notes=r['notes'], source=r['source_id']))}</li>"
+        f"<li>{html.escape(t('outcomes.note', group=r['group'], notes=r['notes'], source=cite(r['source_id'])))}</li>"
         for r in view.rows if r["notes"]
     )
-    return f"<p><strong>{html.escape(t('outcomes.notes_heading'))}</strong></p><ul>{items}</ul>" if items else ""
+    if items:
+        out += f"<p><strong>{html.escape(t('outcomes.notes_heading'))}</strong></p><ul>{items}</ul>"
+    return out
 
 
 # ----------------------------------------------------------------------------- tables as Markdown
