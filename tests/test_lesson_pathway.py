@@ -7,6 +7,7 @@ vignettes whose answer follows from the guideline, not from the code.
 
 from __future__ import annotations
 
+import html
 import itertools
 import math
 import random
@@ -395,3 +396,90 @@ def test_rule_module_stays_light():
     code = "import hemaedu.pathway, sys; print(any(m in sys.modules for m in ('plotly', 'ipywidgets')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+# ----------------------------------------------------------------------------- the work-up exercise
+
+WORKUP = records("workup")
+
+
+def test_every_question_has_its_test_and_every_other_test_is_wrong():
+    quiz = lesson.workup_quiz()
+    for number, asked in enumerate(WORKUP, start=1):
+        quiz.controls["question"].value = number
+        assert asked["question"] in quiz.summary_text()
+        wrong = next(r for r in WORKUP if r["test_id"] != asked["test_id"])
+        assert quiz.answer(wrong["test_id"]) is False
+        page = html.unescape(quiz.details_html.value)
+        assert wrong["question"] in page  # says what the wrongly chosen test answers instead
+        assert asked["test"] in page and cite(asked["source_id"]) in page
+        assert asked["source_id"] not in page + quiz.summary_text()  # cited by author and year, never by key
+        assert quiz.answer(asked["test_id"]) is True
+        assert asked["test"] in quiz.summary_text()
+    assert f"{len(WORKUP)} of {len(WORKUP)}" in quiz.summary_text()
+
+
+def test_answers_are_not_found_by_position():
+    choice = lesson.workup_quiz().controls["test"]
+    options = list(model.workup_options())
+    assert list(choice._labels) == [render.workup_option_label(i) for i in options] and len(options) == len(WORKUP)
+    same_place = sum(row["test_id"] == option for row, option in zip(WORKUP, options, strict=True))
+    assert same_place <= len(WORKUP) // 5, same_place
+
+
+def test_feedback_is_cleared_when_the_question_or_the_choice_changes():
+    quiz = lesson.workup_quiz()
+    assert quiz._submit() is None and "Pick a test first" in quiz.status.value
+    quiz.answer("b12_folate")
+    assert "Not this one" in quiz.summary_text()
+    quiz.controls["test"].value = "fbc_reticulocytes"  # a new choice, not yet checked
+    assert "Not this one" not in quiz.summary_text() and "Right" not in quiz.summary_text()
+    assert quiz._submit() is True
+    quiz.next_question()
+    assert quiz.controls["question"].value == 2 and quiz.controls["test"].value is None
+    assert WORKUP[1]["question"] in quiz.summary_text()
+    assert "&#10003;" in quiz.details_html.value and WORKUP[0]["test"] in quiz.details_html.value  # the checklist
+    quiz.controls["question"].value = len(WORKUP)
+    quiz.next_question()
+    assert quiz.controls["question"].value == 1  # wraps round
+
+
+def test_workup_model_rejects_bad_input():
+    with pytest.raises(ValueError, match="question number must be a whole number from 1 to"):
+        model.compute_workup(0)
+    with pytest.raises(ValueError, match="checked must be a test_id of the workup table"):
+        model.compute_workup(1, "x_ray")
+
+
+def test_workup_list_shows_every_test_with_its_question():
+    shown = lesson.workup_list().data
+    for r in WORKUP:
+        assert f"| {r['test']} | {r['question']} |" in shown
+
+
+# ----------------------------------------------------------------------- contract for apps not yet in the registry
+
+NEW_APPS = ("workup_quiz",)
+
+
+@pytest.mark.parametrize("app_name", NEW_APPS)
+def test_new_apps_follow_the_app_contract(app_name):
+    # registry.toml (another helper's file) lists the lesson's apps; until it lists these, run the
+    # course-wide contract on a copy of the lesson entry that does.
+    import dataclasses
+    import sys
+    from pathlib import Path
+
+    from hemaedu.lessons import lesson as find_lesson
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    try:
+        import test_apps_contract as contract
+    finally:
+        sys.path.pop(0)
+    entry = find_lesson("05")
+    entry = dataclasses.replace(entry, apps=tuple(dict.fromkeys((*entry.apps, *NEW_APPS))))
+    contract.test_follows_the_protocol(entry, app_name)
+    contract.test_extremes_and_random_combinations_never_break(entry, app_name)
+    contract.test_presets_apply_with_one_redraw(entry, app_name)
+    contract.test_updates_in_place_and_the_summary_follows(entry, app_name)

@@ -13,11 +13,11 @@ from .._app import SelfCheck
 from .._app import references as _references
 from .._app import self_checks as _self_checks
 from . import render
-from .apps import outcomes_explorer, pathway_explorer
+from .apps import outcomes_explorer, pathway_explorer, workup_quiz
 from .model import VIGNETTES, check_partition, source_ids
 
 __all__ = ["VIGNETTES", "check_partition", "outcomes_explorer", "pathway_explorer", "references", "self_checks",
-           "transfusion_thresholds", "vignette_branches", "workup_table"]
+           "transfusion_thresholds", "vignette_branches", "workup_list", "workup_quiz", "workup_table"]
 
 PACKAGE = "diagnosis_and_treatment"
 
@@ -25,6 +25,11 @@ PACKAGE = "diagnosis_and_treatment"
 def workup_table() -> Markdown:
     """What each test of the work-up looks for, from the differential and causes tables."""
     return Markdown(render.workup_table())
+
+
+def workup_list() -> Markdown:
+    """The whole diagnostic work-up, one test per row with the question it answers (the workup table)."""
+    return Markdown(render.workup_list())
 
 
 def transfusion_thresholds() -> Markdown:

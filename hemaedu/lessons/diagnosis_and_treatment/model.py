@@ -23,9 +23,9 @@ from ..format import format_number
 
 __all__ = [
     "AGE_RANGE", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomeChart", "OutcomesView", "PathwayView",
-    "Situation",
-    "charts", "check_partition", "compute_outcomes", "compute_pathway", "pathway_map", "situations", "source_ids",
-    "steps", "topics", "transfusion_threshold_ids", "treatments", "workup_causes", "workup_conditions",
+    "Situation", "WorkupView", "charts", "check_partition", "compute_outcomes", "compute_pathway",
+    "compute_workup", "pathway_map", "situations", "source_ids", "steps", "topics", "transfusion_threshold_ids",
+    "treatments", "workup", "workup_causes", "workup_conditions", "workup_options",
 ]
 
 SEVERITIES = pathway.SEVERITIES
@@ -213,11 +213,63 @@ def workup_causes() -> tuple[dict[str, Any], ...]:
     return tuple(rows[c] for c in WORKUP_CAUSES if c in rows)
 
 
+# ----------------------------------------------------------------------------- the work-up exercise
+
+
+@cache
+def workup() -> tuple[dict[str, Any], ...]:
+    """The ``workup`` table: each test of the diagnostic work-up with the question it answers."""
+    return records("workup")
+
+
+def workup_options() -> tuple[str, ...]:
+    """The tests as the exercise offers them: alphabetical by name, so a question's answer is never
+    found by its position (the questions come in table order).
+
+    >>> opts = workup_options()
+    >>> sorted(opts) == sorted(r["test_id"] for r in workup()) and [r["test_id"] for r in workup()] != list(opts)
+    True
+    """
+    return tuple(r["test_id"] for r in sorted(workup(), key=lambda r: str(r["test"]).casefold()))
+
+
+@dataclass(frozen=True)
+class WorkupView:
+    """One question of the exercise (``number`` counts from 1) and, once checked, the chosen test."""
+
+    number: int
+    total: int
+    asked: dict[str, Any]
+    chosen: dict[str, Any] | None
+    matched: frozenset[str]
+
+    @property
+    def correct(self) -> bool | None:
+        """Whether the checked test answers the question (None before a check)."""
+        return None if self.chosen is None else self.chosen["test_id"] == self.asked["test_id"]
+
+
+def compute_workup(number: int, checked: str | None = None, matched: frozenset[str] = frozenset()) -> WorkupView:
+    """Question ``number`` (1 to the number of tests) with the test the learner ``checked`` (a test id).
+
+    >>> compute_workup(6, "pnh_flow").correct, compute_workup(6, "b12_folate").correct
+    (True, False)
+    """
+    rows = workup()
+    if isinstance(number, bool) or not isinstance(number, int | float) or not 1 <= number <= len(rows):
+        raise ValueError(f"question number must be a whole number from 1 to {len(rows)}, got {number!r}")
+    by_id = {r["test_id"]: r for r in rows}
+    if checked is not None and checked not in by_id:
+        raise ValueError(f"checked must be a test_id of the workup table, got {checked!r}")
+    return WorkupView(int(number), len(rows), rows[int(number) - 1], None if checked is None else by_id[checked],
+                      frozenset(matched))
+
+
 def source_ids() -> tuple[str, ...]:
     """Every source the lesson shows: pathway, outcomes, transfusion thresholds, work-up rows."""
     ids = [s.source_id for s in steps()] + [r["source_id"] for r in _outcomes()]
     ids += [thresholds.get(t).source_id for t in transfusion_threshold_ids()]
-    ids += [r["source_id"] for r in workup_conditions() + workup_causes()]
+    ids += [r["source_id"] for r in workup_conditions() + workup_causes()] + [r["source_id"] for r in workup()]
     return tuple(dict.fromkeys(ids))
 
 

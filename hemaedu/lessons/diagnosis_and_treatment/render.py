@@ -226,3 +226,57 @@ def workup_table() -> str:
     lines += [t("workup.row", name=r["cause"], tests=tests[r["cause_id"]], why=r["mechanism"],
                 source=r["source_id"]) for r in model.workup_causes()]
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- the work-up exercise
+
+
+def workup_option_label(test_id: str) -> str:
+    return str(next(r["test"] for r in model.workup() if r["test_id"] == test_id))
+
+
+def workup_summary(view: model.WorkupView) -> str:
+    """The live line: the question before a check; the verdict and the score after it."""
+    score = t("workup_quiz.score", matched=len(view.matched), total=view.total)
+    if view.chosen is None:
+        return t("workup_quiz.summary_ask", number=view.number, total=view.total, question=view.asked["question"],
+                 score=score)
+    key = "workup_quiz.summary_right" if view.correct else "workup_quiz.summary_wrong"
+    return t(key, test=view.chosen["test"], score=score)
+
+
+def workup_details(view: model.WorkupView) -> str:
+    """The question in large type, then (after a check) why, for whom and the source; then the checklist."""
+    heading = t("workup_quiz.question_heading", number=view.number, total=view.total)
+    out = (f'<p class="hemaedu-workup-question"><strong>{html.escape(heading)}</strong> '
+           f'{html.escape(view.asked["question"])}</p>')
+    if view.chosen is not None:
+        asked = view.asked
+        if not view.correct:
+            out += "<p>" + html.escape(t("workup_quiz.chosen_answers", test=view.chosen["test"],
+                                          question=view.chosen["question"])) + "</p>"
+        out += ("<p>" + html.escape(t("workup_quiz.answer", test=asked["test"], when=asked["when"])) + "</p>"
+                + "<p>" + html.escape(t("workup_quiz.why", notes=asked["notes"])) + "</p>"
+                + "<p>" + html.escape(t("workup_quiz.source", source=cite(asked["source_id"]))) + "</p>")
+    done = [r for r in model.workup() if r["test_id"] in view.matched]
+    if done:
+        items = "".join("<li>&#10003; " + html.escape(t("workup_quiz.checklist_item", test=r["test"],
+                                                         question=r["question"])) + "</li>" for r in done)
+        out += (f"<p><strong>{html.escape(t('workup_quiz.checklist_heading', matched=len(done), total=view.total))}"
+                f"</strong></p><ul>{items}</ul>")
+    return out
+
+
+def workup_static(view: model.WorkupView) -> str:
+    """Without a kernel: the first question and the tests to choose from."""
+    options = "".join(f"<li>{html.escape(workup_option_label(i))}</li>" for i in model.workup_options())
+    return (workup_details(view) + f"<ul>{options}</ul>"
+            + f"<p><em>{html.escape(t('workup_quiz.open_to_play'))}</em></p>")
+
+
+def workup_list() -> str:
+    """Markdown table of the whole work-up, from the workup table: test, question, who, source."""
+    lines = [t("workup_list.header"), "|---|---|---|---|"]
+    lines += [t("workup_list.row", test=r["test"], question=r["question"], when=r["when"], source=cite(r["source_id"]))
+              for r in model.workup()]
+    return "\n".join(lines)
