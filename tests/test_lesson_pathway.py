@@ -457,9 +457,56 @@ def test_workup_list_shows_every_test_with_its_question():
         assert f"| {r['test']} | {r['question']} |" in shown
 
 
+# ----------------------------------------------------------------------------- acute/chronic beside Camitta
+
+CLASSES = {r["class_id"]: r for r in records("aa_classification")}
+
+
+@pytest.mark.parametrize(
+    ("preset", "camitta", "chinese", "agree"),
+    [
+        ("rapid_severe", "camitta_severe", "cn_acute", True),
+        ("slow_severe", "camitta_severe", "cn_saa2", True),
+        ("retic_between", "camitta_severe", "cn_chronic", False),
+        ("slow_mild", "camitta_non_severe", "cn_chronic", True),
+        ("very_severe", "camitta_very_severe", "cn_acute", True),
+    ],
+)
+def test_classification_presets_show_both_systems_side_by_side(preset, camitta, chinese, agree):
+    app = lesson.classification_explorer()
+    app.apply_preset(preset)
+    page = html.unescape(app.details_html.value)
+    summary = app.summary_text()
+    assert CLASSES[camitta]["class_name"] in summary and CLASSES[chinese]["class_name"] in summary
+    assert ("systems agree here" in summary) is agree and ("disagree here" in summary) is not agree
+    for r in (CLASSES[camitta], CLASSES[chinese]):
+        assert r["treatment_focus"] in page and cite(r["source_id"]) in page and r["source_id"] not in page
+    # The Chinese class maps onto the Camitta grade exactly when the app says they agree.
+    grades = {g.strip() for g in CLASSES[chinese]["camitta_grades"].split(";")}
+    assert (str(app.view.camitta.severity) in grades) is agree
+
+
+def test_classification_says_where_the_systems_disagree():
+    app = lesson.classification_explorer()
+    app.apply_preset("retic_between")
+    page = html.unescape(app.details_html.value)
+    assert "Why they disagree" in page
+    assert thresholds.format_value("camitta_retic_automated") in page
+    app.apply_preset("slow_severe")
+    assert "severe type II" in html.unescape(app.details_html.value)
+    app.controls["onset"].value = "rapid"  # the same counts after a rapid onset: acute, and the grade does not move
+    assert app.view.chinese.class_id == "cn_acute" and str(app.view.camitta.severity) == "severe"
+
+
+def test_classification_table_maps_every_class_onto_camitta_grades():
+    shown = lesson.classification_table().data
+    for r in CLASSES.values():
+        assert r["class_name"] in shown and cite(r["source_id"]) in shown
+
+
 # ----------------------------------------------------------------------- contract for apps not yet in the registry
 
-NEW_APPS = ("workup_quiz",)
+NEW_APPS = ("workup_quiz", "classification_explorer")
 
 
 @pytest.mark.parametrize("app_name", NEW_APPS)

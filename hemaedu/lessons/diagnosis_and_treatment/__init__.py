@@ -13,11 +13,14 @@ from .._app import SelfCheck
 from .._app import references as _references
 from .._app import self_checks as _self_checks
 from . import render
-from .apps import outcomes_explorer, pathway_explorer, workup_quiz
+from .apps import classification_explorer, outcomes_explorer, pathway_explorer, workup_quiz
 from .model import VIGNETTES, check_partition, source_ids
 
-__all__ = ["VIGNETTES", "check_partition", "outcomes_explorer", "pathway_explorer", "references", "self_checks",
-           "transfusion_thresholds", "vignette_branches", "workup_list", "workup_quiz", "workup_table"]
+__all__ = [
+    "VIGNETTES", "check_partition", "classification_explorer", "classification_table", "outcomes_explorer",
+    "pathway_explorer", "references", "self_checks", "transfusion_thresholds", "vignette_branches", "workup_list",
+    "workup_quiz", "workup_table",
+]
 
 PACKAGE = "diagnosis_and_treatment"
 
@@ -30,6 +33,11 @@ def workup_table() -> Markdown:
 def workup_list() -> Markdown:
     """The whole diagnostic work-up, one test per row with the question it answers (the workup table)."""
     return Markdown(render.workup_list())
+
+
+def classification_table() -> Markdown:
+    """The acute/chronic classes and the Camitta grades side by side (the aa_classification table)."""
+    return Markdown(render.classification_table())
 
 
 def transfusion_thresholds() -> Markdown:

@@ -13,14 +13,18 @@ from typing import Any
 
 import ipywidgets as w
 
+from ... import pathway
 from ...controls import Choice, Slider
 from ...figures.pathway import make_outcomes_chart, make_pathway_map
 from .._app import App, status_html
-from ..format import format_number
+from ..format import format_number, measure_label, unit_symbol
 from . import model, render
 from .render import t
 
-__all__ = ["OutcomesApp", "PathwayApp", "WorkupQuiz", "outcomes_explorer", "pathway_explorer", "workup_quiz"]
+__all__ = [
+    "ClassificationApp", "OutcomesApp", "PathwayApp", "WorkupQuiz", "classification_explorer", "outcomes_explorer",
+    "pathway_explorer", "workup_quiz",
+]
 
 #: The vignette the pathway app starts from.
 DEFAULT_PRESET = "young_sibling"
@@ -194,6 +198,49 @@ class WorkupQuiz(App):
         return render.workup_static(model.compute_workup(1))
 
 
+class ClassificationApp(App):
+    """One presentation (onset and counts) under both systems: modified Camitta and the Chinese 1987 classes."""
+
+    package = "diagnosis_and_treatment"
+    app_id = "classification_explorer"
+    main_control = "onset"
+    presets = model.CLASSIFY_PRESETS
+
+    def make_controls(self) -> dict[str, Any]:
+        start = model.CLASSIFY_PRESETS["rapid_severe"]
+
+        def count(key: str, high: float, step: float) -> Slider:
+            return Slider(value=start[key], min=0, max=high, step=step, description=measure_label(key, short=False),
+                          unit=unit_symbol("10^9/L"), readout_format=".2f" if step < 1 else "d",
+                          help=t(f"classify.{key}_help"))
+
+        return {
+            "onset": Choice(options=[(t(f"classify.onset_{o}"), o) for o in pathway.ONSETS], value=start["onset"],
+                            description=t("classify.onset_label"), help=t("classify.onset_help")),
+            "anc": count("anc", 2.0, 0.05),
+            "platelets": count("platelets", 100, 1),
+            "reticulocytes": count("reticulocytes", 100, 1),
+        }
+
+    def compute(self, **values: Any) -> model.ClassificationView:
+        return model.compute_classification(**values)
+
+    def make_figures(self, view: model.ClassificationView) -> dict[str, Any]:
+        return {}  # the comparison is a table of two columns, shown in the details
+
+    def patch(self, view: model.ClassificationView) -> dict[str, dict[str, Any]]:
+        return {}
+
+    def summary(self, view: model.ClassificationView) -> str:
+        return render.classify_summary(view)
+
+    def details(self, view: model.ClassificationView) -> str:
+        return render.classify_details(view)
+
+    def static_html(self) -> str:
+        return f"{self.status.value}\n{self.details_html.value}"
+
+
 def pathway_explorer(**values: Any) -> PathwayApp:
     """The interactive treatment pathway of lesson 05 (main control: age)."""
     return PathwayApp(**values)
@@ -207,3 +254,8 @@ def outcomes_explorer(**values: Any) -> OutcomesApp:
 def workup_quiz(question: int = 1) -> WorkupQuiz:
     """The work-up exercise of lesson 05 (main control: the question number)."""
     return WorkupQuiz(question=question)
+
+
+def classification_explorer(**values: Any) -> ClassificationApp:
+    """Acute/chronic (Chinese 1987) beside the modified Camitta grades (main control: the onset)."""
+    return ClassificationApp(**values)

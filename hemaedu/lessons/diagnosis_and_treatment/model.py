@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ... import pathway, thresholds
+from ... import clinical, pathway, thresholds
 from ...data import records
 from ..format import format_number
 
 __all__ = [
-    "AGE_RANGE", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomeChart", "OutcomesView", "PathwayView",
-    "Situation", "WorkupView", "charts", "check_partition", "compute_outcomes", "compute_pathway",
-    "compute_workup", "pathway_map", "situations", "source_ids", "steps", "topics", "transfusion_threshold_ids",
-    "treatments", "workup", "workup_causes", "workup_conditions", "workup_options",
+    "AGE_RANGE", "CLASSIFY_PRESETS", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomeChart", "OutcomesView",
+    "PathwayView", "ClassificationView", "Situation", "WorkupView", "assumed_cellularity", "classification_rows",
+    "compute_classification", "charts", "check_partition", "compute_outcomes", "compute_pathway", "compute_workup",
+    "pathway_map", "situations", "source_ids", "steps", "topics", "transfusion_threshold_ids", "treatments",
+    "workup", "workup_causes", "workup_conditions", "workup_options",
 ]
 
 SEVERITIES = pathway.SEVERITIES
@@ -265,11 +266,74 @@ def compute_workup(number: int, checked: str | None = None, matched: frozenset[s
                       frozenset(matched))
 
 
+# ----------------------------------------------------------------------------- acute/chronic vs Camitta
+
+#: Illustrative presentations (not real patients) for the classification comparer: id -> control values.
+CLASSIFY_PRESETS: dict[str, dict[str, Any]] = {
+    "rapid_severe": dict(onset="rapid", anc=0.3, platelets=10, reticulocytes=10),
+    "slow_severe": dict(onset="slow", anc=0.3, platelets=10, reticulocytes=10),
+    "retic_between": dict(onset="rapid", anc=0.8, platelets=15, reticulocytes=40),
+    "slow_mild": dict(onset="slow", anc=1.0, platelets=40, reticulocytes=50),
+    "very_severe": dict(onset="rapid", anc=0.1, platelets=5, reticulocytes=5),
+}
+
+_CAMITTA_CLASS = {"non-severe": "camitta_non_severe", "severe": "camitta_severe", "very severe": "camitta_very_severe"}
+
+
+@dataclass(frozen=True)
+class ClassificationView:
+    """One presentation under both systems: the Camitta grade and the Chinese 1987 class, with their rows."""
+
+    onset: str
+    camitta: clinical.SeverityCriteria
+    chinese: pathway.AcuteChronicClass
+    camitta_row: dict[str, Any]
+    chinese_row: dict[str, Any]
+
+    @property
+    def agree(self) -> bool:
+        """Whether the Chinese class maps onto this Camitta grade (its ``camitta_grades``)."""
+        grades = {g.strip() for g in str(self.chinese_row["camitta_grades"]).split(";")}
+        return str(self.camitta.severity) in grades
+
+    @property
+    def reticulocytes_split(self) -> bool:
+        """Whether the reticulocyte count meets the Camitta criterion but not the 1987 one."""
+        return self.camitta.reticulocytes and not self.chinese.reticulocytes
+
+
+def assumed_cellularity() -> float:
+    """The marrow the comparer assumes: well below the Camitta cellularity cut-off (percent)."""
+    return thresholds.value("camitta_cellularity") / 2
+
+
+def compute_classification(*, onset: str, anc: float, platelets: float, reticulocytes: float) -> ClassificationView:
+    """Both classifications of one presentation (marrow taken as hypocellular, automated reticulocytes).
+
+    >>> v = compute_classification(**CLASSIFY_PRESETS["retic_between"])
+    >>> str(v.camitta.severity), v.chinese.class_id, v.agree, v.reticulocytes_split
+    ('severe', 'cn_chronic', False, True)
+    """
+    camitta = clinical.severity_criteria(anc=anc, platelets=platelets, reticulocytes=reticulocytes,
+                                         cellularity=assumed_cellularity())
+    rows = {r["class_id"]: r for r in records("aa_classification")}
+    chinese = pathway.acute_chronic_class(onset=onset, anc=anc, platelets=platelets, reticulocytes=reticulocytes,
+                                          rows=rows.values())
+    return ClassificationView(onset, camitta, chinese, rows[_CAMITTA_CLASS[str(camitta.severity)]],
+                              rows[chinese.class_id])
+
+
+def classification_rows() -> tuple[dict[str, Any], ...]:
+    """The ``aa_classification`` table, in table order."""
+    return records("aa_classification")
+
+
 def source_ids() -> tuple[str, ...]:
     """Every source the lesson shows: pathway, outcomes, transfusion thresholds, work-up rows."""
     ids = [s.source_id for s in steps()] + [r["source_id"] for r in _outcomes()]
     ids += [thresholds.get(t).source_id for t in transfusion_threshold_ids()]
     ids += [r["source_id"] for r in workup_conditions() + workup_causes()] + [r["source_id"] for r in workup()]
+    ids += [r["source_id"] for r in classification_rows()]
     return tuple(dict.fromkeys(ids))
 
 

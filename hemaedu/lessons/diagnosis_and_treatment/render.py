@@ -280,3 +280,76 @@ def workup_list() -> str:
     lines += [t("workup_list.row", test=r["test"], question=r["question"], when=r["when"], source=cite(r["source_id"]))
               for r in model.workup()]
     return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- acute/chronic vs Camitta
+
+
+def classify_summary(view: model.ClassificationView) -> str:
+    key = "classify.summary_agree" if view.agree else "classify.summary_disagree"
+    return t(key, camitta=view.camitta_row["class_name"], chinese=view.chinese_row["class_name"])
+
+
+def _met(flag: bool) -> str:
+    return t("classify.met" if flag else "classify.not_met")
+
+
+def classify_details(view: model.ClassificationView) -> str:
+    """Both systems side by side: class, what decides it, criteria met, treatment focus, source; then why."""
+    c, x = view.camitta_row, view.chinese_row
+    rows = [
+        (t("classify.row_class"), c["class_name"], x["class_name"]),
+        (t("classify.row_onset"), t("classify.onset_ignored"), t(f"classify.onset_{view.onset}")),
+        (t("classify.row_anc"), _met(view.camitta.anc), _met(view.chinese.anc)),
+        (t("classify.row_platelets"), _met(view.camitta.platelets), _met(view.chinese.platelets)),
+        (t("classify.row_reticulocytes"), _met(view.camitta.reticulocytes), _met(view.chinese.reticulocytes)),
+        (t("classify.row_criteria", needed=view.chinese.needed),
+         t("classify.criteria_line", met=view.camitta.count_of_blood_criteria),
+         t("classify.criteria_line", met=view.chinese.criteria_met)),
+        (t("classify.row_treatment"), c["treatment_focus"], x["treatment_focus"]),
+        (t("classify.row_source"), cite(c["source_id"]), cite(x["source_id"])),
+    ]
+    head = "<tr><th scope='col'></th>" + "".join(
+        f"<th scope='col'>{html.escape(_sentence(r['system']))}</th>" for r in (c, x)) + "</tr>"
+    body = "".join(f"<tr><th scope='row'>{html.escape(label)}</th><td>{html.escape(str(a))}</td>"
+                   f"<td>{html.escape(str(b))}</td></tr>" for label, a, b in rows)
+    out = (f"<div class='hemaedu-table-scroll' style='overflow-x:auto'><table class='hemaedu-classify'>"
+           f"<caption>{html.escape(t('classify.caption'))}</caption><thead>{head}</thead><tbody>{body}</tbody>"
+           f"</table></div>")
+    reasons = []
+    if not view.agree and view.reticulocytes_split:
+        reasons.append(t("classify.why_reticulocytes",
+                         chinese=format_quantity(x_cut("reticulocytes_below"), "10^9/L"),
+                         camitta=thresholds.format_value("camitta_retic_automated")))
+    if view.chinese.class_id == "cn_saa2":
+        reasons.append(t("classify.why_onset"))
+    if str(view.camitta.severity) == "very severe" and view.chinese.acute_picture:
+        reasons.append(t("classify.why_very_severe"))
+    if view.onset == "rapid" and not view.chinese.acute_picture:
+        reasons.append(t("classify.why_rapid_not_acute"))
+    out += "".join(f"<p>{html.escape(r)}</p>" for r in reasons)
+    assumptions = t("classify.assumptions", cellularity=thresholds.format("camitta_cellularity"))
+    out += f"<p><em>{html.escape(assumptions)}</em></p>"
+    return out
+
+
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def x_cut(column: str) -> float:
+    """A cut-off of the Chinese 1987 acute class, from its row of the aa_classification table."""
+    row = next(r for r in model.classification_rows() if r["class_id"] == "cn_acute")
+    return float(row[column])
+
+
+def classification_table() -> str:
+    """Markdown table of every class of the aa_classification table and the Camitta grades it maps onto."""
+    lines = [t("classification_table.header"), "|---|---|---|---|---|"]
+    grades = content.get(PACKAGE, "severity")
+    for r in model.classification_rows():
+        mapped = t("classification_table.joiner").join(
+            grades[g.strip()] for g in str(r["camitta_grades"]).split(";"))
+        lines.append(t("classification_table.row", system=r["system"], name=r["class_name"], onset=r["onset"],
+                       grades=mapped, source=cite(r["source_id"])))
+    return "\n".join(lines)
