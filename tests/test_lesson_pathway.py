@@ -530,3 +530,31 @@ def test_new_apps_follow_the_app_contract(app_name):
     contract.test_extremes_and_random_combinations_never_break(entry, app_name)
     contract.test_presets_apply_with_one_redraw(entry, app_name)
     contract.test_updates_in_place_and_the_summary_follows(entry, app_name)
+
+
+def test_child_preset_gets_the_childrens_branch_with_the_trials_evidence():
+    app = lesson.pathway_explorer()
+    app.apply_preset("child_no_donor")
+    step = app.view.step
+    assert app.values()["age"] < 18 and "eltrombopag" not in step.first_line.lower()
+    assert "unrelated donor" in step.first_line
+    overall = {r["arm_id"]: round(100 * r["responders"] / r["n"]) for r in records("ist_response")
+               if r["source_id"] == "children_eltrombopag_rct2023" and r["response_type"] == "overall"}
+    with_epag, without = overall["children2023_hatg_csa_epag"], overall["children2023_hatg_csa"]
+    assert with_epag > without  # more responses with eltrombopag, but the branch explains why it is still left out
+    assert f"{with_epag}% vs {without}%" in html.unescape(app.details_html.value)
+    assert "raised complete but not overall response" in html.unescape(app.details_html.value)
+
+
+def test_sibling_transplant_largely_avoids_late_risks_and_says_at_what_price():
+    app = lesson.pathway_explorer()
+    app.apply_preset("young_sibling")
+    shown = html.unescape(app.details_html.value)
+    assert "largely avoids the relapse and clonal evolution" in shown
+    assert all(word in shown for word in ("graft failure", "graft-versus-host disease", "late effects"))
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).parents[1] / "notebooks" / "05_diagnosis_and_treatment.ipynb"
+    prose = "".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+    assert "largely avoids" in prose and "removes the" not in prose

@@ -37,6 +37,7 @@ AGE_RANGE = pathway.AGE_RANGE
 VIGNETTES: dict[str, dict[str, Any]] = {
     "young_sibling": dict(age=25, severity="severe", sibling_donor=True, transfusion_dependent=True),
     "young_no_donor": dict(age=30, severity="very severe", sibling_donor=False, transfusion_dependent=True),
+    "child_no_donor": dict(age=10, severity="very severe", sibling_donor=False, transfusion_dependent=True),
     "older_no_donor": dict(age=60, severity="very severe", sibling_donor=False, transfusion_dependent=True),
     "non_severe_transfused": dict(age=45, severity="non-severe", sibling_donor=False, transfusion_dependent=True),
     "non_severe_stable": dict(age=70, severity="non-severe", sibling_donor=False, transfusion_dependent=False),
