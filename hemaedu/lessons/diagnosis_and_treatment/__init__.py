@@ -18,16 +18,11 @@ from .model import VIGNETTES, check_partition, source_ids
 
 __all__ = [
     "VIGNETTES", "check_partition", "classification_explorer", "classification_table", "outcomes_explorer",
-    "pathway_explorer", "references", "self_checks", "transfusion_thresholds", "vignette_branches", "workup_list",
-    "workup_quiz", "workup_table",
+    "pathway_explorer", "references", "self_checks", "transfusion_thresholds", "workup_list",
+    "workup_quiz",
 ]
 
 PACKAGE = "diagnosis_and_treatment"
-
-
-def workup_table() -> Markdown:
-    """What each test of the work-up looks for, from the differential and causes tables."""
-    return Markdown(render.workup_table())
 
 
 def workup_list() -> Markdown:
@@ -43,11 +38,6 @@ def classification_table() -> Markdown:
 def transfusion_thresholds() -> Markdown:
     """The AABB platelet-transfusion thresholds, from the thresholds table."""
     return Markdown(render.transfusion_table())
-
-
-def vignette_branches() -> str:
-    """The branch chosen for each teaching vignette (the preset buttons), one per line."""
-    return "\n".join(render.vignette_branch(name) for name in VIGNETTES)
 
 
 def self_checks() -> list[SelfCheck]:

@@ -26,7 +26,7 @@ __all__ = [
     "PathwayView", "ClassificationView", "Situation", "WorkupView", "assumed_cellularity", "classification_rows",
     "compute_classification", "charts", "check_partition", "compute_outcomes", "compute_pathway", "compute_workup",
     "pathway_map", "situations", "source_ids", "steps", "topics", "transfusion_threshold_ids", "treatments",
-    "workup", "workup_causes", "workup_conditions", "workup_options",
+    "workup", "workup_options",
 ]
 
 SEVERITIES = pathway.SEVERITIES
@@ -42,13 +42,6 @@ VIGNETTES: dict[str, dict[str, Any]] = {
     "non_severe_transfused": dict(age=45, severity="non-severe", sibling_donor=False, transfusion_dependent=True),
     "non_severe_stable": dict(age=70, severity="non-severe", sibling_donor=False, transfusion_dependent=False),
 }
-
-#: Look-alikes the work-up excludes (``differential`` table ids) and inherited or
-#: viral causes it tests for (``causes`` table ids). Why each matters is content.
-WORKUP_CONDITIONS = ("hypoplastic_mds", "acute_leukemia", "pnh", "b12_folate_deficiency",
-                     "copper_deficiency", "hiv", "hypersplenism")
-WORKUP_CAUSES = ("aa_fanconi", "aa_telomere", "aa_seronegative_hepatitis", "aa_viruses_other")
-
 
 @cache
 def steps() -> tuple[pathway.PathwayStep, ...]:
@@ -203,18 +196,6 @@ def transfusion_threshold_ids() -> tuple[str, ...]:
     return tuple(r["threshold_id"] for r in records("thresholds") if (r["scheme"] or "").startswith("AABB"))
 
 
-def workup_conditions() -> tuple[dict[str, Any], ...]:
-    """The ``differential`` rows the work-up excludes, in :data:`WORKUP_CONDITIONS` order."""
-    rows = {r["condition_id"]: r for r in records("differential")}
-    return tuple(rows[c] for c in WORKUP_CONDITIONS if c in rows)
-
-
-def workup_causes() -> tuple[dict[str, Any], ...]:
-    """The ``causes`` rows the work-up tests for, in :data:`WORKUP_CAUSES` order."""
-    rows = {r["cause_id"]: r for r in records("causes")}
-    return tuple(rows[c] for c in WORKUP_CAUSES if c in rows)
-
-
 # ----------------------------------------------------------------------------- the work-up exercise
 
 
@@ -333,7 +314,7 @@ def source_ids() -> tuple[str, ...]:
     """Every source the lesson shows: pathway, outcomes, transfusion thresholds, work-up rows."""
     ids = [s.source_id for s in steps()] + [r["source_id"] for r in _outcomes()]
     ids += [thresholds.get(t).source_id for t in transfusion_threshold_ids()]
-    ids += [r["source_id"] for r in workup_conditions() + workup_causes()] + [r["source_id"] for r in workup()]
+    ids += [r["source_id"] for r in workup()]
     ids += [r["source_id"] for r in classification_rows()]
     return tuple(dict.fromkeys(ids))
 
@@ -348,4 +329,7 @@ HOOKS = {
     "young_sibling_first_line": lambda: _vignette_step("young_sibling").first_line,
     "young_sibling_rationale": lambda: _vignette_step("young_sibling").rationale,
     "older_no_donor_first_line": lambda: _vignette_step("older_no_donor").first_line,
+    "child_no_donor_age": lambda: format_number(VIGNETTES["child_no_donor"]["age"]),
+    "child_no_donor_first_line": lambda: _vignette_step("child_no_donor").first_line,
+    "child_no_donor_rationale": lambda: _vignette_step("child_no_donor").rationale,
 }

@@ -66,8 +66,7 @@ def map_runs() -> list[dict[str, Any]]:
         runs.append(dict(
             situation=label, age_start=r.age_start, age_end=r.age_end, treatment=r.step.first_line,
             hovertext=t("pathway.run_hover", situation=html.escape(label), start=format_number(r.age_start),
-                        end=format_number(r.age_end), step_id=html.escape(r.step.step_id),
-                        treatment=html.escape(r.step.first_line)),
+                        end=format_number(r.age_end), treatment=html.escape(r.step.first_line)),
         ))
     return runs
 
@@ -75,20 +74,7 @@ def map_runs() -> list[dict[str, Any]]:
 def pathway_summary(view: model.PathwayView) -> str:
     """The live one-line summary of the pathway explorer."""
     return t("pathway.summary", age=format_number(view.age), situation=situation_label(view.situation),
-             step_id=view.step.step_id, treatment=view.step.first_line)
-
-
-def citation_html(source_id: str) -> str:
-    """A source's full citation with a DOI link, from the references table."""
-    try:
-        ref = data.row("references", source_id)
-    except ValueError:
-        return html.escape(source_id)
-    text = html.escape(str(ref["citation"]))
-    if ref.get("doi"):
-        doi = html.escape(ref["doi"])
-        text += f' <a href="https://doi.org/{doi}" target="_blank" rel="noopener">doi:{doi}</a>'
-    return text
+             treatment=view.step.first_line)
 
 
 def branch_html(view: model.PathwayView) -> str:
@@ -100,20 +86,13 @@ def branch_html(view: model.PathwayView) -> str:
 
     return (
         '<div class="hemaedu-branch" style="border-left:4px solid #0072B2;padding-left:0.8em">'
-        + para("pathway.branch_applies", f"{html.escape(step.first_line)} <code>{html.escape(step.step_id)}</code>")
+        + para("pathway.branch_applies", html.escape(step.first_line))
         + para("pathway.branch_conditions", html.escape(conditions(step)))
         + para("pathway.branch_why", html.escape(step.rationale))
         + (para("pathway.branch_caveats", html.escape(step.notes)) if step.notes else "")
-        + para("pathway.branch_source", citation_html(step.source_id))
+        + para("pathway.branch_source", html.escape(cite(step.source_id)))
         + f"<p><em>{html.escape(t('pathway.branch_footer'))}</em></p></div>"
     )
-
-
-def vignette_branch(name: str) -> str:
-    """The branch chosen for a vignette, as stable text (pinned in the notebook)."""
-    values = model.VIGNETTES[name]
-    step = model.compute_pathway(**values).step
-    return t("pathway.vignette_branch", label=preset_label(name), step_id=step.step_id, treatment=step.first_line)
 
 
 def preset_label(name: str) -> str:
@@ -211,20 +190,8 @@ def transfusion_table() -> str:
         lines.append(t(
             "transfusion.row", situation=format_field(data.row("thresholds", tid)["notes"]),
             threshold=f"{thresholds.COMPARISON_SYMBOLS[cut.comparator]} {thresholds.format_value(tid)}",
-            scheme=cut.scheme, source=cut.source_id,
+            scheme=cut.scheme, source=cite(cut.source_id),
         ))
-    return "\n".join(lines)
-
-
-def workup_table() -> str:
-    """Markdown table: what each test of the work-up looks for, from the differential and causes tables."""
-    why = content.get(PACKAGE, "workup.why")
-    tests = content.get(PACKAGE, "workup.test")
-    lines = [t("workup.header"), "|---|---|---|---|"]
-    lines += [t("workup.row", name=r["condition"], tests=r["key_tests"], why=why[r["condition_id"]],
-                source=r["source_id"]) for r in model.workup_conditions()]
-    lines += [t("workup.row", name=r["cause"], tests=tests[r["cause_id"]], why=r["mechanism"],
-                source=r["source_id"]) for r in model.workup_causes()]
     return "\n".join(lines)
 
 
