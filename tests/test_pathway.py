@@ -18,7 +18,9 @@ import pytest
 
 import hemaedu
 from hemaedu import pathway
-from hemaedu.pathway import check_partition, choose_step
+from hemaedu import thresholds as _thresholds
+from hemaedu.data import records as _records
+from hemaedu.pathway import acute_chronic_class, check_partition, choose_step
 
 TABLE = hemaedu.load("treatment_pathway")
 IST = hemaedu.load("ist_response")
@@ -120,3 +122,67 @@ def test_sibling_transplant_rationale_does_not_overstate():
         assert "largely avoids" in rationale
         for cost in ("graft failure", "graft-versus-host disease", "late effects"):
             assert cost in rationale, (sid, cost)
+
+
+# --------------------------------------------------------------------------- acute and chronic classes (Chinese 1987)
+
+_ACUTE = next(r for r in _records("aa_classification") if r["class_id"] == "cn_acute")
+
+
+def test_acute_cut_offs_in_numbers_match_the_criteria_in_words():
+    words = _ACUTE["blood_criteria"]
+    assert f"ANC < {_ACUTE['anc_below']:g}" in words
+    assert f"platelets < {_ACUTE['platelets_below']:g}" in words
+    assert f"absolute count < {_ACUTE['reticulocytes_below']:g}" in words
+    assert "at least two" in words and _ACUTE["blood_criteria_needed"] == 2
+    # Where the systems differ: the same ANC and platelet limits, a much lower reticulocyte limit.
+    assert _ACUTE["anc_below"] == _thresholds.value("camitta_anc")
+    assert _ACUTE["platelets_below"] == _thresholds.value("camitta_platelets")
+    assert _ACUTE["reticulocytes_below"] < _thresholds.value("camitta_retic_manual") < _thresholds.value(
+        "camitta_retic_automated")
+
+
+@pytest.mark.parametrize("measure", ["anc", "platelets", "reticulocytes"])
+def test_each_acute_criterion_just_below_at_and_above_its_cut_off(measure):
+    cut = float(_ACUTE[f"{measure}_below"])
+    # Meet exactly one other criterion, so the one under test decides between acute and chronic.
+    counts = {"anc": 1.0, "platelets": 100.0, "reticulocytes": 100.0}
+    other = next(m for m in counts if m != measure)
+    counts[other] = float(_ACUTE[f"{other}_below"]) / 2
+    for value, expected in ((cut * 0.99, "cn_acute"), (cut, "cn_chronic"), (cut * 1.01, "cn_chronic")):
+        got = acute_chronic_class(onset="rapid", **(counts | {measure: value}))
+        assert got.class_id == expected, (measure, value)
+
+
+def test_onset_separates_acute_from_chronic_that_worsened():
+    severe_counts = dict(anc=0.1, platelets=5, reticulocytes=5)
+    assert acute_chronic_class(onset="rapid", **severe_counts).class_id == "cn_acute"
+    assert acute_chronic_class(onset="slow", **severe_counts).class_id == "cn_saa2"
+    mild = dict(anc=1.2, platelets=60, reticulocytes=70)
+    assert {acute_chronic_class(onset=o, **mild).class_id for o in ("rapid", "slow")} == {"cn_chronic"}
+
+
+def test_a_reticulocyte_count_between_the_two_limits_splits_the_systems():
+    # ANC 0.8, platelets 15, reticulocytes 40: severe by modified Camitta (platelets + reticulocytes < 60),
+    # chronic by the 1987 criteria (only the platelets count there).
+    from hemaedu import severity
+
+    assert str(severity(anc=0.8, platelets=15, reticulocytes=40, cellularity=10)) == "severe"
+    got = acute_chronic_class(onset="rapid", anc=0.8, platelets=15, reticulocytes=40)
+    assert got.class_id == "cn_chronic" and (got.anc, got.platelets, got.reticulocytes) == (False, True, False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(onset="sudden"), "onset must be one of 'rapid', 'slow'"),
+        (dict(anc=-1), "anc"),
+        (dict(platelets=20000), "looks like a count per microlitre"),
+        (dict(rows=[]), "no row 'cn_acute'"),
+        (dict(rows=[{"class_id": "cn_acute"}]), "has no anc_below"),
+    ],
+)
+def test_acute_chronic_class_rejects_bad_input(kwargs, message):
+    args = dict(onset="rapid", anc=0.3, platelets=10, reticulocytes=10) | kwargs
+    with pytest.raises(ValueError, match=message):
+        acute_chronic_class(**args)

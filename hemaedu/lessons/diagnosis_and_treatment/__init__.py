@@ -13,28 +13,31 @@ from .._app import SelfCheck
 from .._app import references as _references
 from .._app import self_checks as _self_checks
 from . import render
-from .apps import outcomes_explorer, pathway_explorer
+from .apps import classification_explorer, outcomes_explorer, pathway_explorer, workup_quiz
 from .model import VIGNETTES, check_partition, source_ids
 
-__all__ = ["VIGNETTES", "check_partition", "outcomes_explorer", "pathway_explorer", "references", "self_checks",
-           "transfusion_thresholds", "vignette_branches", "workup_table"]
+__all__ = [
+    "VIGNETTES", "check_partition", "classification_explorer", "classification_table", "outcomes_explorer",
+    "pathway_explorer", "references", "self_checks", "transfusion_thresholds", "workup_list",
+    "workup_quiz",
+]
 
 PACKAGE = "diagnosis_and_treatment"
 
 
-def workup_table() -> Markdown:
-    """What each test of the work-up looks for, from the differential and causes tables."""
-    return Markdown(render.workup_table())
+def workup_list() -> Markdown:
+    """The whole diagnostic work-up, one test per row with the question it answers (the workup table)."""
+    return Markdown(render.workup_list())
+
+
+def classification_table() -> Markdown:
+    """The acute/chronic classes and the Camitta grades side by side (the aa_classification table)."""
+    return Markdown(render.classification_table())
 
 
 def transfusion_thresholds() -> Markdown:
     """The AABB platelet-transfusion thresholds, from the thresholds table."""
     return Markdown(render.transfusion_table())
-
-
-def vignette_branches() -> str:
-    """The branch chosen for each teaching vignette (the preset buttons), one per line."""
-    return "\n".join(render.vignette_branch(name) for name in VIGNETTES)
 
 
 def self_checks() -> list[SelfCheck]:

@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ... import pathway, thresholds
+from ... import clinical, pathway, thresholds
 from ...data import records
 from ..format import format_number
 
 __all__ = [
-    "AGE_RANGE", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomesView", "PathwayView", "Situation",
-    "check_partition", "compute_outcomes", "compute_pathway", "pathway_map", "situations", "source_ids",
-    "steps", "topics", "transfusion_threshold_ids", "treatments", "workup_causes", "workup_conditions",
+    "AGE_RANGE", "CLASSIFY_PRESETS", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomeChart", "OutcomesView",
+    "PathwayView", "ClassificationView", "Situation", "WorkupView", "assumed_cellularity", "classification_rows",
+    "compute_classification", "charts", "check_partition", "compute_outcomes", "compute_pathway", "compute_workup",
+    "pathway_map", "situations", "source_ids", "steps", "topics", "transfusion_threshold_ids", "treatments",
+    "workup", "workup_options",
 ]
 
 SEVERITIES = pathway.SEVERITIES
@@ -35,17 +37,11 @@ AGE_RANGE = pathway.AGE_RANGE
 VIGNETTES: dict[str, dict[str, Any]] = {
     "young_sibling": dict(age=25, severity="severe", sibling_donor=True, transfusion_dependent=True),
     "young_no_donor": dict(age=30, severity="very severe", sibling_donor=False, transfusion_dependent=True),
+    "child_no_donor": dict(age=10, severity="very severe", sibling_donor=False, transfusion_dependent=True),
     "older_no_donor": dict(age=60, severity="very severe", sibling_donor=False, transfusion_dependent=True),
     "non_severe_transfused": dict(age=45, severity="non-severe", sibling_donor=False, transfusion_dependent=True),
     "non_severe_stable": dict(age=70, severity="non-severe", sibling_donor=False, transfusion_dependent=False),
 }
-
-#: Look-alikes the work-up excludes (``differential`` table ids) and inherited or
-#: viral causes it tests for (``causes`` table ids). Why each matters is content.
-WORKUP_CONDITIONS = ("hypoplastic_mds", "acute_leukemia", "pnh", "b12_folate_deficiency",
-                     "copper_deficiency", "hiv", "hypersplenism")
-WORKUP_CAUSES = ("aa_fanconi", "aa_telomere", "aa_seronegative_hepatitis", "aa_viruses_other")
-
 
 @cache
 def steps() -> tuple[pathway.PathwayStep, ...]:
@@ -130,31 +126,66 @@ def _outcomes() -> tuple[dict[str, Any], ...]:
     return records("outcomes")
 
 
+@dataclass(frozen=True)
+class OutcomeChart:
+    """One chart of the outcomes view: a topic, one measure, one timepoint (years; 0 = at diagnosis).
+
+    A chart never mixes measures or timepoints, so one axis always means one thing
+    (issue 13: 6-month response and 5-year survival used to share an axis).
+    """
+
+    topic: str
+    measure: str
+    timepoint_years: float
+
+
+def charts() -> tuple[OutcomeChart, ...]:
+    """Every (topic, measure, timepoint) of the ``outcomes`` table, in table order.
+
+    >>> [c.measure for c in charts() if c.topic == "response predictors"]
+    ['response', 'overall survival']
+    """
+    return tuple(dict.fromkeys(OutcomeChart(r["topic"], r["measure"], float(r["timepoint_years"]))
+                               for r in _outcomes()))
+
+
 def topics() -> tuple[str, ...]:
     """The outcome topics, in table order."""
-    return tuple(dict.fromkeys(r["topic"] for r in _outcomes()))
+    return tuple(dict.fromkeys(c.topic for c in charts()))
 
 
 @dataclass(frozen=True)
 class OutcomesView:
-    """The outcome rows of one topic; ``several_sources`` when they come from more than one study."""
+    """The rows of one chart, grouped by study (``studies``: source ids in first-seen order)."""
 
-    topic: str
+    chart: OutcomeChart
     rows: tuple[dict[str, Any], ...]
-    several_sources: bool
+    studies: tuple[str, ...]
+
+    @property
+    def several_sources(self) -> bool:
+        """Whether the bars come from more than one study (their groups may overlap)."""
+        return len(self.studies) > 1
 
 
-def compute_outcomes(topic: str) -> OutcomesView:
-    """The rows of ``topic``.
+def compute_outcomes(chart: OutcomeChart) -> OutcomesView:
+    """The rows of ``chart``, each study's rows together (a study's groups never interleave another's).
 
-    >>> view = compute_outcomes(topics()[0])
-    >>> all(0 <= r["value_percent"] <= 100 for r in view.rows)
-    True
+    >>> view = compute_outcomes(charts()[0])
+    >>> view.studies
+    ('vaht2017', 'vallejo2024')
+    >>> {(r["measure"], r["timepoint_years"]) for r in view.rows}
+    {('overall survival', 5.0)}
     """
-    rows = tuple(r for r in _outcomes() if r["topic"] == topic)
+    if not isinstance(chart, OutcomeChart):
+        raise ValueError(f"chart must be an OutcomeChart (one of charts()), got {chart!r}")
+    rows = [r for r in _outcomes() if r["topic"] == chart.topic and r["measure"] == chart.measure
+            and float(r["timepoint_years"]) == chart.timepoint_years]
     if not rows:
-        raise ValueError(f"no outcome rows for topic {topic!r}; choose one of {sorted(topics())}")
-    return OutcomesView(topic, rows, len({r["source_id"] for r in rows}) > 1)
+        raise ValueError(f"no outcome rows for {chart}; choose one of charts()")
+    studies = tuple(dict.fromkeys(r["source_id"] for r in rows))
+    ordered = tuple(r for s in studies for r in rows if r["source_id"] == s)
+    return OutcomesView(chart, ordered, studies)
 
 
 # ----------------------------------------------------------------------------- tables
@@ -165,23 +196,126 @@ def transfusion_threshold_ids() -> tuple[str, ...]:
     return tuple(r["threshold_id"] for r in records("thresholds") if (r["scheme"] or "").startswith("AABB"))
 
 
-def workup_conditions() -> tuple[dict[str, Any], ...]:
-    """The ``differential`` rows the work-up excludes, in :data:`WORKUP_CONDITIONS` order."""
-    rows = {r["condition_id"]: r for r in records("differential")}
-    return tuple(rows[c] for c in WORKUP_CONDITIONS if c in rows)
+# ----------------------------------------------------------------------------- the work-up exercise
 
 
-def workup_causes() -> tuple[dict[str, Any], ...]:
-    """The ``causes`` rows the work-up tests for, in :data:`WORKUP_CAUSES` order."""
-    rows = {r["cause_id"]: r for r in records("causes")}
-    return tuple(rows[c] for c in WORKUP_CAUSES if c in rows)
+@cache
+def workup() -> tuple[dict[str, Any], ...]:
+    """The ``workup`` table: each test of the diagnostic work-up with the question it answers."""
+    return records("workup")
+
+
+def workup_options() -> tuple[str, ...]:
+    """The tests as the exercise offers them: alphabetical by name, so a question's answer is never
+    found by its position (the questions come in table order).
+
+    >>> opts = workup_options()
+    >>> sorted(opts) == sorted(r["test_id"] for r in workup()) and [r["test_id"] for r in workup()] != list(opts)
+    True
+    """
+    return tuple(r["test_id"] for r in sorted(workup(), key=lambda r: str(r["test"]).casefold()))
+
+
+@dataclass(frozen=True)
+class WorkupView:
+    """One question of the exercise (``number`` counts from 1) and, once checked, the chosen test."""
+
+    number: int
+    total: int
+    asked: dict[str, Any]
+    chosen: dict[str, Any] | None
+    matched: frozenset[str]
+
+    @property
+    def correct(self) -> bool | None:
+        """Whether the checked test answers the question (None before a check)."""
+        return None if self.chosen is None else self.chosen["test_id"] == self.asked["test_id"]
+
+
+def compute_workup(number: int, checked: str | None = None, matched: frozenset[str] = frozenset()) -> WorkupView:
+    """Question ``number`` (1 to the number of tests) with the test the learner ``checked`` (a test id).
+
+    >>> compute_workup(6, "pnh_flow").correct, compute_workup(6, "b12_folate").correct
+    (True, False)
+    """
+    rows = workup()
+    if isinstance(number, bool) or not isinstance(number, int | float) or not 1 <= number <= len(rows):
+        raise ValueError(f"question number must be a whole number from 1 to {len(rows)}, got {number!r}")
+    by_id = {r["test_id"]: r for r in rows}
+    if checked is not None and checked not in by_id:
+        raise ValueError(f"checked must be a test_id of the workup table, got {checked!r}")
+    return WorkupView(int(number), len(rows), rows[int(number) - 1], None if checked is None else by_id[checked],
+                      frozenset(matched))
+
+
+# ----------------------------------------------------------------------------- acute/chronic vs Camitta
+
+#: Illustrative presentations (not real patients) for the classification comparer: id -> control values.
+CLASSIFY_PRESETS: dict[str, dict[str, Any]] = {
+    "rapid_severe": dict(onset="rapid", anc=0.3, platelets=10, reticulocytes=10),
+    "slow_severe": dict(onset="slow", anc=0.3, platelets=10, reticulocytes=10),
+    "retic_between": dict(onset="rapid", anc=0.8, platelets=15, reticulocytes=40),
+    "slow_mild": dict(onset="slow", anc=1.0, platelets=40, reticulocytes=50),
+    "very_severe": dict(onset="rapid", anc=0.1, platelets=5, reticulocytes=5),
+}
+
+_CAMITTA_CLASS = {"non-severe": "camitta_non_severe", "severe": "camitta_severe", "very severe": "camitta_very_severe"}
+
+
+@dataclass(frozen=True)
+class ClassificationView:
+    """One presentation under both systems: the Camitta grade and the Chinese 1987 class, with their rows."""
+
+    onset: str
+    camitta: clinical.SeverityCriteria
+    chinese: pathway.AcuteChronicClass
+    camitta_row: dict[str, Any]
+    chinese_row: dict[str, Any]
+
+    @property
+    def agree(self) -> bool:
+        """Whether the Chinese class maps onto this Camitta grade (its ``camitta_grades``)."""
+        grades = {g.strip() for g in str(self.chinese_row["camitta_grades"]).split(";")}
+        return str(self.camitta.severity) in grades
+
+    @property
+    def reticulocytes_split(self) -> bool:
+        """Whether the reticulocyte count meets the Camitta criterion but not the 1987 one."""
+        return self.camitta.reticulocytes and not self.chinese.reticulocytes
+
+
+def assumed_cellularity() -> float:
+    """The marrow the comparer assumes: well below the Camitta cellularity cut-off (percent)."""
+    return thresholds.value("camitta_cellularity") / 2
+
+
+def compute_classification(*, onset: str, anc: float, platelets: float, reticulocytes: float) -> ClassificationView:
+    """Both classifications of one presentation (marrow taken as hypocellular, automated reticulocytes).
+
+    >>> v = compute_classification(**CLASSIFY_PRESETS["retic_between"])
+    >>> str(v.camitta.severity), v.chinese.class_id, v.agree, v.reticulocytes_split
+    ('severe', 'cn_chronic', False, True)
+    """
+    camitta = clinical.severity_criteria(anc=anc, platelets=platelets, reticulocytes=reticulocytes,
+                                         cellularity=assumed_cellularity())
+    rows = {r["class_id"]: r for r in records("aa_classification")}
+    chinese = pathway.acute_chronic_class(onset=onset, anc=anc, platelets=platelets, reticulocytes=reticulocytes,
+                                          rows=rows.values())
+    return ClassificationView(onset, camitta, chinese, rows[_CAMITTA_CLASS[str(camitta.severity)]],
+                              rows[chinese.class_id])
+
+
+def classification_rows() -> tuple[dict[str, Any], ...]:
+    """The ``aa_classification`` table, in table order."""
+    return records("aa_classification")
 
 
 def source_ids() -> tuple[str, ...]:
     """Every source the lesson shows: pathway, outcomes, transfusion thresholds, work-up rows."""
     ids = [s.source_id for s in steps()] + [r["source_id"] for r in _outcomes()]
     ids += [thresholds.get(t).source_id for t in transfusion_threshold_ids()]
-    ids += [r["source_id"] for r in workup_conditions() + workup_causes()]
+    ids += [r["source_id"] for r in workup()]
+    ids += [r["source_id"] for r in classification_rows()]
     return tuple(dict.fromkeys(ids))
 
 
@@ -195,4 +329,7 @@ HOOKS = {
     "young_sibling_first_line": lambda: _vignette_step("young_sibling").first_line,
     "young_sibling_rationale": lambda: _vignette_step("young_sibling").rationale,
     "older_no_donor_first_line": lambda: _vignette_step("older_no_donor").first_line,
+    "child_no_donor_age": lambda: format_number(VIGNETTES["child_no_donor"]["age"]),
+    "child_no_donor_first_line": lambda: _vignette_step("child_no_donor").first_line,
+    "child_no_donor_rationale": lambda: _vignette_step("child_no_donor").rationale,
 }

@@ -12,6 +12,7 @@ from typing import Any
 from ... import data, thresholds
 from ...figures import SEQUENCE
 from .. import content
+from ..content import cite
 from ..format import format_field, format_number, format_quantity
 from . import model
 
@@ -65,8 +66,7 @@ def map_runs() -> list[dict[str, Any]]:
         runs.append(dict(
             situation=label, age_start=r.age_start, age_end=r.age_end, treatment=r.step.first_line,
             hovertext=t("pathway.run_hover", situation=html.escape(label), start=format_number(r.age_start),
-                        end=format_number(r.age_end), step_id=html.escape(r.step.step_id),
-                        treatment=html.escape(r.step.first_line)),
+                        end=format_number(r.age_end), treatment=html.escape(r.step.first_line)),
         ))
     return runs
 
@@ -74,20 +74,7 @@ def map_runs() -> list[dict[str, Any]]:
 def pathway_summary(view: model.PathwayView) -> str:
     """The live one-line summary of the pathway explorer."""
     return t("pathway.summary", age=format_number(view.age), situation=situation_label(view.situation),
-             step_id=view.step.step_id, treatment=view.step.first_line)
-
-
-def citation_html(source_id: str) -> str:
-    """A source's full citation with a DOI link, from the references table."""
-    try:
-        ref = data.row("references", source_id)
-    except ValueError:
-        return html.escape(source_id)
-    text = html.escape(str(ref["citation"]))
-    if ref.get("doi"):
-        doi = html.escape(ref["doi"])
-        text += f' <a href="https://doi.org/{doi}" target="_blank" rel="noopener">doi:{doi}</a>'
-    return text
+             treatment=view.step.first_line)
 
 
 def branch_html(view: model.PathwayView) -> str:
@@ -99,20 +86,13 @@ def branch_html(view: model.PathwayView) -> str:
 
     return (
         '<div class="hemaedu-branch" style="border-left:4px solid #0072B2;padding-left:0.8em">'
-        + para("pathway.branch_applies", f"{html.escape(step.first_line)} <code>{html.escape(step.step_id)}</code>")
+        + para("pathway.branch_applies", html.escape(step.first_line))
         + para("pathway.branch_conditions", html.escape(conditions(step)))
         + para("pathway.branch_why", html.escape(step.rationale))
         + (para("pathway.branch_caveats", html.escape(step.notes)) if step.notes else "")
-        + para("pathway.branch_source", citation_html(step.source_id))
+        + para("pathway.branch_source", html.escape(cite(step.source_id)))
         + f"<p><em>{html.escape(t('pathway.branch_footer'))}</em></p></div>"
     )
-
-
-def vignette_branch(name: str) -> str:
-    """The branch chosen for a vignette, as stable text (pinned in the notebook)."""
-    values = model.VIGNETTES[name]
-    step = model.compute_pathway(**values).step
-    return t("pathway.vignette_branch", label=preset_label(name), step_id=step.step_id, treatment=step.first_line)
 
 
 def preset_label(name: str) -> str:
@@ -122,37 +102,81 @@ def preset_label(name: str) -> str:
 # ----------------------------------------------------------------------------- outcomes
 
 
+def when(years: float) -> str:
+    """A timepoint in words: "at diagnosis", "at 6 months", "at 1 year", "at 5 years"."""
+    if years == 0:
+        return t("outcomes.time_diagnosis")
+    if years < 1:
+        return t("outcomes.time_months", months=format_number(round(12 * years)))
+    return t("outcomes.time_years", years=format_quantity(years, "year"))
+
+
+def chart_label(chart: model.OutcomeChart) -> str:
+    """The chart's option label and title: "Survival by age: overall survival at 5 years"."""
+    return t("outcomes.chart", topic=content.get(PACKAGE, "outcomes.topics")[chart.topic],
+             measure=content.get(PACKAGE, "outcomes.measures")[chart.measure], when=when(chart.timepoint_years))
+
+
+def chart_title(view: model.OutcomesView) -> str:
+    """The figure's title; a single study is named in it (several studies are named on each bar)."""
+    if view.several_sources:
+        return chart_label(view.chart)
+    return t("outcomes.title_one_study", chart=chart_label(view.chart), source=cite(view.studies[0]))
+
+
+def x_title(view: model.OutcomesView) -> str:
+    """The axis title names its one measure and timepoint."""
+    title = t("outcomes.x_title", measure=content.get(PACKAGE, "outcomes.measures")[view.chart.measure],
+             when=when(view.chart.timepoint_years))
+    return title[:1].upper() + title[1:]
+
+
+def bar_label(view: model.OutcomesView, r: dict[str, Any]) -> str:
+    """A bar's label: the group, with its study when the chart holds several studies."""
+    if view.several_sources:
+        return t("outcomes.bar_label_source", group=r["group"], source=cite(r["source_id"]))
+    return str(r["group"])
+
+
 def outcome_bars(view: model.OutcomesView) -> dict[str, list[Any]]:
-    """Labels, values, texts, hover texts and colours of the outcome bars of one view."""
+    """Labels, values, texts, hover texts and colours of the outcome bars of one view.
+
+    One colour per study, so the bars of different studies never read as one series.
+    """
     bars: dict[str, list[Any]] = dict(labels=[], values=[], texts=[], hover=[], colours=[])
-    for i, r in enumerate(view.rows):
+    for r in view.rows:
         value = format_quantity(r["value_percent"], "%")
-        when = "" if r["timepoint_years"] is None else t("outcomes.at_time", years=format_number(r["timepoint_years"]))
         size = "" if r["n"] is None else t("outcomes.size", n=format_number(r["n"]))
-        # Rows from several studies can share a group name: name the study on every bar then.
-        label = (t("outcomes.bar_label_source", group=r["group"], source=r["source_id"])
-                 if view.several_sources else r["group"])
+        label = bar_label(view, r)
         bars["labels"].append(label)
         bars["values"].append(float(r["value_percent"]))
-        bars["texts"].append(t("outcomes.bar_text", value=value, when=when, size=size))
-        bars["hover"].append(t("outcomes.bar_hover", label=html.escape(label), value=value, when=when, size=size,
-                               source=html.escape(r["source_id"])))
-        bars["colours"].append(SEQUENCE[i % len(SEQUENCE)])
+        bars["texts"].append(t("outcomes.bar_text", value=value, size=size))
+        bars["hover"].append(t("outcomes.bar_hover", label=html.escape(label), value=value,
+                               when=when(view.chart.timepoint_years), size=size,
+                               source=html.escape(cite(r["source_id"]))))
+        bars["colours"].append(SEQUENCE[view.studies.index(r["source_id"]) % len(SEQUENCE)])
     return bars
 
 
 def outcomes_summary(view: model.OutcomesView) -> str:
-    parts = "; ".join(t("outcomes.summary_part", group=r["group"], value=format_quantity(r["value_percent"], "%"))
-                      for r in view.rows)
-    return t("outcomes.summary", topic=view.topic, parts=parts)
+    parts = "; ".join(t("outcomes.summary_part", group=bar_label(view, r),
+                        value=format_quantity(r["value_percent"], "%")) for r in view.rows)
+    return t("outcomes.summary", chart=chart_title(view), parts=parts)
 
 
 def outcomes_notes(view: model.OutcomesView) -> str:
+    """Under the chart: a warning when studies share the chart, then each row's notes with its study."""
+    out = ""
+    if view.several_sources:
+        studies = t("outcomes.studies_joiner").join(cite(s) for s in view.studies)
+        out += f"<p>{html.escape(t('outcomes.several_studies', n=len(view.studies), studies=studies))}</p>"
     items = "".join(
-        f"<li>{html.escape(t('outcomes.note', group=r['group'], notes=r['notes'], source=r['source_id']))}</li>"
+        f"<li>{html.escape(t('outcomes.note', group=r['group'], notes=r['notes'], source=cite(r['source_id'])))}</li>"
         for r in view.rows if r["notes"]
     )
-    return f"<p><strong>{html.escape(t('outcomes.notes_heading'))}</strong></p><ul>{items}</ul>" if items else ""
+    if items:
+        out += f"<p><strong>{html.escape(t('outcomes.notes_heading'))}</strong></p><ul>{items}</ul>"
+    return out
 
 
 # ----------------------------------------------------------------------------- tables as Markdown
@@ -166,18 +190,133 @@ def transfusion_table() -> str:
         lines.append(t(
             "transfusion.row", situation=format_field(data.row("thresholds", tid)["notes"]),
             threshold=f"{thresholds.COMPARISON_SYMBOLS[cut.comparator]} {thresholds.format_value(tid)}",
-            scheme=cut.scheme, source=cut.source_id,
+            scheme=cut.scheme, source=cite(cut.source_id),
         ))
     return "\n".join(lines)
 
 
-def workup_table() -> str:
-    """Markdown table: what each test of the work-up looks for, from the differential and causes tables."""
-    why = content.get(PACKAGE, "workup.why")
-    tests = content.get(PACKAGE, "workup.test")
-    lines = [t("workup.header"), "|---|---|---|---|"]
-    lines += [t("workup.row", name=r["condition"], tests=r["key_tests"], why=why[r["condition_id"]],
-                source=r["source_id"]) for r in model.workup_conditions()]
-    lines += [t("workup.row", name=r["cause"], tests=tests[r["cause_id"]], why=r["mechanism"],
-                source=r["source_id"]) for r in model.workup_causes()]
+# ----------------------------------------------------------------------------- the work-up exercise
+
+
+def workup_option_label(test_id: str) -> str:
+    return str(next(r["test"] for r in model.workup() if r["test_id"] == test_id))
+
+
+def workup_summary(view: model.WorkupView) -> str:
+    """The live line: the question before a check; the verdict and the score after it."""
+    score = t("workup_quiz.score", matched=len(view.matched), total=view.total)
+    if view.chosen is None:
+        return t("workup_quiz.summary_ask", number=view.number, total=view.total, question=view.asked["question"],
+                 score=score)
+    key = "workup_quiz.summary_right" if view.correct else "workup_quiz.summary_wrong"
+    return t(key, test=view.chosen["test"], score=score)
+
+
+def workup_details(view: model.WorkupView) -> str:
+    """The question in large type, then (after a check) why, for whom and the source; then the checklist."""
+    heading = t("workup_quiz.question_heading", number=view.number, total=view.total)
+    out = (f'<p class="hemaedu-workup-question"><strong>{html.escape(heading)}</strong> '
+           f'{html.escape(view.asked["question"])}</p>')
+    if view.chosen is not None:
+        asked = view.asked
+        if not view.correct:
+            out += "<p>" + html.escape(t("workup_quiz.chosen_answers", test=view.chosen["test"],
+                                          question=view.chosen["question"])) + "</p>"
+        out += ("<p>" + html.escape(t("workup_quiz.answer", test=asked["test"], when=asked["when"])) + "</p>"
+                + "<p>" + html.escape(t("workup_quiz.why", notes=asked["notes"])) + "</p>"
+                + "<p>" + html.escape(t("workup_quiz.source", source=cite(asked["source_id"]))) + "</p>")
+    done = [r for r in model.workup() if r["test_id"] in view.matched]
+    if done:
+        items = "".join("<li>&#10003; " + html.escape(t("workup_quiz.checklist_item", test=r["test"],
+                                                         question=r["question"])) + "</li>" for r in done)
+        out += (f"<p><strong>{html.escape(t('workup_quiz.checklist_heading', matched=len(done), total=view.total))}"
+                f"</strong></p><ul>{items}</ul>")
+    return out
+
+
+def workup_static(view: model.WorkupView) -> str:
+    """Without a kernel: the first question and the tests to choose from."""
+    options = "".join(f"<li>{html.escape(workup_option_label(i))}</li>" for i in model.workup_options())
+    return (workup_details(view) + f"<ul>{options}</ul>"
+            + f"<p><em>{html.escape(t('workup_quiz.open_to_play'))}</em></p>")
+
+
+def workup_list() -> str:
+    """Markdown table of the whole work-up, from the workup table: test, question, who, source."""
+    lines = [t("workup_list.header"), "|---|---|---|---|"]
+    lines += [t("workup_list.row", test=r["test"], question=r["question"], when=r["when"], source=cite(r["source_id"]))
+              for r in model.workup()]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- acute/chronic vs Camitta
+
+
+def classify_summary(view: model.ClassificationView) -> str:
+    key = "classify.summary_agree" if view.agree else "classify.summary_disagree"
+    return t(key, camitta=view.camitta_row["class_name"], chinese=view.chinese_row["class_name"])
+
+
+def _met(flag: bool) -> str:
+    return t("classify.met" if flag else "classify.not_met")
+
+
+def classify_details(view: model.ClassificationView) -> str:
+    """Both systems side by side: class, what decides it, criteria met, treatment focus, source; then why."""
+    c, x = view.camitta_row, view.chinese_row
+    rows = [
+        (t("classify.row_class"), c["class_name"], x["class_name"]),
+        (t("classify.row_onset"), t("classify.onset_ignored"), t(f"classify.onset_{view.onset}")),
+        (t("classify.row_anc"), _met(view.camitta.anc), _met(view.chinese.anc)),
+        (t("classify.row_platelets"), _met(view.camitta.platelets), _met(view.chinese.platelets)),
+        (t("classify.row_reticulocytes"), _met(view.camitta.reticulocytes), _met(view.chinese.reticulocytes)),
+        (t("classify.row_criteria", needed=view.chinese.needed),
+         t("classify.criteria_line", met=view.camitta.count_of_blood_criteria),
+         t("classify.criteria_line", met=view.chinese.criteria_met)),
+        (t("classify.row_treatment"), c["treatment_focus"], x["treatment_focus"]),
+        (t("classify.row_source"), cite(c["source_id"]), cite(x["source_id"])),
+    ]
+    head = "<tr><th scope='col'></th>" + "".join(
+        f"<th scope='col'>{html.escape(_sentence(r['system']))}</th>" for r in (c, x)) + "</tr>"
+    body = "".join(f"<tr><th scope='row'>{html.escape(label)}</th><td>{html.escape(str(a))}</td>"
+                   f"<td>{html.escape(str(b))}</td></tr>" for label, a, b in rows)
+    out = (f"<div class='hemaedu-table-scroll' style='overflow-x:auto'><table class='hemaedu-classify'>"
+           f"<caption>{html.escape(t('classify.caption'))}</caption><thead>{head}</thead><tbody>{body}</tbody>"
+           f"</table></div>")
+    reasons = []
+    if not view.agree and view.reticulocytes_split:
+        reasons.append(t("classify.why_reticulocytes",
+                         chinese=format_quantity(x_cut("reticulocytes_below"), "10^9/L"),
+                         camitta=thresholds.format_value("camitta_retic_automated")))
+    if view.chinese.class_id == "cn_saa2":
+        reasons.append(t("classify.why_onset"))
+    if str(view.camitta.severity) == "very severe" and view.chinese.acute_picture:
+        reasons.append(t("classify.why_very_severe"))
+    if view.onset == "rapid" and not view.chinese.acute_picture:
+        reasons.append(t("classify.why_rapid_not_acute"))
+    out += "".join(f"<p>{html.escape(r)}</p>" for r in reasons)
+    assumptions = t("classify.assumptions", cellularity=thresholds.format("camitta_cellularity"))
+    out += f"<p><em>{html.escape(assumptions)}</em></p>"
+    return out
+
+
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def x_cut(column: str) -> float:
+    """A cut-off of the Chinese 1987 acute class, from its row of the aa_classification table."""
+    row = next(r for r in model.classification_rows() if r["class_id"] == "cn_acute")
+    return float(row[column])
+
+
+def classification_table() -> str:
+    """Markdown table of every class of the aa_classification table and the Camitta grades it maps onto."""
+    lines = [t("classification_table.header"), "|---|---|---|---|---|"]
+    grades = content.get(PACKAGE, "severity")
+    for r in model.classification_rows():
+        mapped = t("classification_table.joiner").join(
+            grades[g.strip()] for g in str(r["camitta_grades"]).split(";"))
+        lines.append(t("classification_table.row", system=r["system"], name=r["class_name"], onset=r["onset"],
+                       grades=mapped, source=cite(r["source_id"])))
     return "\n".join(lines)
