@@ -87,6 +87,29 @@ def test_every_graded_answer_is_the_rules_answer(case_id: str) -> None:
         assert sum(o.correct for o in d.options) == 1 and all(o.why for o in d.options)
 
 
+#: The rules' answer at every graded decision of every case, as the lesson intends it. The notebook
+#: used to print this in a pinned nbval cell; it is asserted here (issue 16 item 3), so an edit to a
+#: case's numbers that changes an answer fails this test and must be made on purpose.
+INTENDED_ANSWERS = {
+    "b12_deficiency": {"name_cytopenias": "anemia,leukopenia,neutropenia,thrombocytopenia", "recovered": "none"},
+    "edta_pseudothrombocytopenia": {"name_cytopenias": "thrombocytopenia", "citrate": "none"},
+    "fanconi_sibling_screen": {"grade": "severe"},
+    "hypersplenism_cirrhosis": {"name_cytopenias": "anemia,leukopenia,thrombocytopenia"},
+    "hypoplastic_mds": {"pancytopenia": "yes", "counts_grade": "non-severe"},
+    "nsaa_older_adult": {"pancytopenia": "yes", "grade": "non-severe", "plan": "non_severe_not_transfusion_dependent",
+                         "plan_later": "non_severe_transfusion_dependent"},
+    "saa_sibling_donor": {"name_cytopenias": "anemia,leukopenia,neutropenia,thrombocytopenia", "grade": "severe",
+                          "plan": "severe_sibling_young"},
+    "vsaa_child_no_donor": {"grade": "very severe", "plan": "very_severe_no_sibling_child", "response": "complete"},
+}
+
+
+def test_the_rules_answer_every_graded_decision_as_the_lesson_intends() -> None:
+    answers = {case.id: {d.id: d.rule_value for d in case.decisions if d.rule_value is not None}
+               for case in model.all_cases()}
+    assert answers == INTENDED_ANSWERS
+
+
 def test_graded_decisions_cover_every_kind() -> None:
     kinds = {d.kind for c in model.all_cases() for d in c.decisions}
     assert kinds >= {"cytopenias", "pancytopenia", "severity", "pathway", "response", "choice"}
