@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import hemaedu
 from hemaedu import thresholds
 from hemaedu.data import records
+from hemaedu.figures.blood_count import trace_data
 from hemaedu.lessons import lesson as registry_lesson
 from hemaedu.lessons.cases import apps, model, render
 from hemaedu.lessons.cases import generator as practice
@@ -386,3 +387,36 @@ def test_practice_app_next_patient_skill_and_score() -> None:
     assert drill._submit() is True and "1 of 1" in drill.summary_text()
     drill.next_patient()
     assert text("common", "correct") not in drill.summary_text()  # a new patient clears the verdict
+
+
+# --------------------------------------------------------------------------- practice chart: no answer before answering
+
+
+def _with_data(drill: Any) -> set[str]:
+    return {tr.meta for tr in drill.figure.data if tr.x}
+
+
+def test_practice_chart_withholds_ranges_and_cut_offs_until_the_answer_is_checked() -> None:
+    # A patient with cytopenias: before checking, nothing on the chart marks a value as low.
+    seed = next(s for s in range(1, 200) if practice.expected(practice.generate(s, "cytopenias")) != "none")
+    drill = apps.practice(patient=seed)
+    assert _with_data(drill) == {"normal", "text"}
+    assert drill.trace("normal").name == text("cases", "practice.values_name")
+    shown = " ".join(drill.trace("text").text)
+    assert "range" not in shown and len(drill.trace("normal").x) == len(drill.trace("text").text)
+    assert not drill.figure.layout.xaxis.showticklabels
+    # After checking: lesson 01's full chart of the same count, low values marked.
+    drill.answer(frozenset())
+    full = trace_data(drill_rows(drill))
+    assert tuple(drill.trace("low").x) == tuple(full["low"]["x"]) and drill.trace("low").x
+    assert tuple(drill.trace("band").x) == tuple(full["band"]["x"])
+    assert drill.trace("low").showlegend and drill.figure.layout.xaxis.showticklabels
+    # The next patient is withheld again.
+    drill.next_patient()
+    assert _with_data(drill) == {"normal", "text"}
+
+
+def drill_rows(drill: Any) -> Any:
+    from hemaedu.lessons.pancytopenia import render as blood_render
+
+    return blood_render.figure_rows(drill.view.chart)
