@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import hemaedu
 from hemaedu import thresholds
 from hemaedu.data import records
+from hemaedu.figures.blood_count import trace_data
 from hemaedu.lessons import lesson as registry_lesson
 from hemaedu.lessons.cases import apps, model, render
 from hemaedu.lessons.cases import generator as practice
@@ -85,6 +86,29 @@ def test_every_graded_answer_is_the_rules_answer(case_id: str) -> None:
         assert d.options[d.right].value == d.rule_value
     for d in case.decisions:
         assert sum(o.correct for o in d.options) == 1 and all(o.why for o in d.options)
+
+
+#: The rules' answer at every graded decision of every case, as the lesson intends it. The notebook
+#: used to print this in a pinned nbval cell; it is asserted here (issue 16 item 3), so an edit to a
+#: case's numbers that changes an answer fails this test and must be made on purpose.
+INTENDED_ANSWERS = {
+    "b12_deficiency": {"name_cytopenias": "anemia,leukopenia,neutropenia,thrombocytopenia", "recovered": "none"},
+    "edta_pseudothrombocytopenia": {"name_cytopenias": "thrombocytopenia", "citrate": "none"},
+    "fanconi_sibling_screen": {"grade": "severe"},
+    "hypersplenism_cirrhosis": {"name_cytopenias": "anemia,leukopenia,thrombocytopenia"},
+    "hypoplastic_mds": {"pancytopenia": "yes", "counts_grade": "non-severe"},
+    "nsaa_older_adult": {"pancytopenia": "yes", "grade": "non-severe", "plan": "non_severe_not_transfusion_dependent",
+                         "plan_later": "non_severe_transfusion_dependent"},
+    "saa_sibling_donor": {"name_cytopenias": "anemia,leukopenia,neutropenia,thrombocytopenia", "grade": "severe",
+                          "plan": "severe_sibling_young"},
+    "vsaa_child_no_donor": {"grade": "very severe", "plan": "very_severe_no_sibling_child", "response": "complete"},
+}
+
+
+def test_the_rules_answer_every_graded_decision_as_the_lesson_intends() -> None:
+    answers = {case.id: {d.id: d.rule_value for d in case.decisions if d.rule_value is not None}
+               for case in model.all_cases()}
+    assert answers == INTENDED_ANSWERS
 
 
 def test_graded_decisions_cover_every_kind() -> None:
@@ -363,3 +387,36 @@ def test_practice_app_next_patient_skill_and_score() -> None:
     assert drill._submit() is True and "1 of 1" in drill.summary_text()
     drill.next_patient()
     assert text("common", "correct") not in drill.summary_text()  # a new patient clears the verdict
+
+
+# --------------------------------------------------------------------------- practice chart: no answer before answering
+
+
+def _with_data(drill: Any) -> set[str]:
+    return {tr.meta for tr in drill.figure.data if tr.x}
+
+
+def test_practice_chart_withholds_ranges_and_cut_offs_until_the_answer_is_checked() -> None:
+    # A patient with cytopenias: before checking, nothing on the chart marks a value as low.
+    seed = next(s for s in range(1, 200) if practice.expected(practice.generate(s, "cytopenias")) != "none")
+    drill = apps.practice(patient=seed)
+    assert _with_data(drill) == {"normal", "text"}
+    assert drill.trace("normal").name == text("cases", "practice.values_name")
+    shown = " ".join(drill.trace("text").text)
+    assert "range" not in shown and len(drill.trace("normal").x) == len(drill.trace("text").text)
+    assert not drill.figure.layout.xaxis.showticklabels
+    # After checking: lesson 01's full chart of the same count, low values marked.
+    drill.answer(frozenset())
+    full = trace_data(drill_rows(drill))
+    assert tuple(drill.trace("low").x) == tuple(full["low"]["x"]) and drill.trace("low").x
+    assert tuple(drill.trace("band").x) == tuple(full["band"]["x"])
+    assert drill.trace("low").showlegend and drill.figure.layout.xaxis.showticklabels
+    # The next patient is withheld again.
+    drill.next_patient()
+    assert _with_data(drill) == {"normal", "text"}
+
+
+def drill_rows(drill: Any) -> Any:
+    from hemaedu.lessons.pancytopenia import render as blood_render
+
+    return blood_render.figure_rows(drill.view.chart)

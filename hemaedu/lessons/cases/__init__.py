@@ -24,7 +24,6 @@ __all__ = [
     "case_player",
     "how_cases_work",
     "load_case",
-    "pinned_report",
     "practice",
     "references",
     "self_checks",
@@ -42,15 +41,6 @@ def case_list() -> Markdown:
     """Every case with its one-line summary."""
     cases = [load_case(c) for c in case_ids()]
     return Markdown("\n".join(f"- **{c.title}**: {c.summary}" for c in cases))
-
-
-def pinned_report() -> str:
-    """What the rules answer at every gradable decision of every case (pinned by nbval)."""
-    lines = []
-    for case in model.all_cases():
-        answers = ", ".join(f"{d.id} = {d.rule_value}" for d in case.decisions if d.rule_value is not None)
-        lines.append(f"{case.id}: {answers}")
-    return "\n".join(lines)
 
 
 def self_checks() -> list:

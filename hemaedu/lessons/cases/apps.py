@@ -201,6 +201,35 @@ class PracticeView:
     checked: drill.PracticeCheck | None
     chart: Any
 
+    @property
+    def withheld(self) -> bool:
+        """Before the learner checks an answer the chart shows values only (no ranges, no cut-offs)."""
+        return self.checked is None
+
+
+#: Traces whose legend entry the withheld chart hides (their data is empty then).
+_LEGEND_TRACES = ("band", "low", "high", "cutoff", "other_limit")
+
+
+def _withheld_patch(bc: Any) -> dict[str, dict[str, Any]]:
+    """Lesson 01's chart with the answer taken out: every value as one neutral marker and its
+    number, without the normal band, the shortfall stems, the low/high markers or the cut-offs,
+    which together would name the cytopenias (and the grade) before the learner answers."""
+    rows = blood_render.figure_rows(bc)
+    data = trace_data(rows)
+    values = [t("practice.value_only", value=blood.quantity(r.value, r.unit)) for r in bc.rows]
+    ys = list(data["text"]["y"])
+    empty = {"x": [], "y": [], "showlegend": False}
+    return {
+        "band": empty, "stem": {"x": [], "y": []},
+        "normal": {"x": [r.position for r in rows], "y": ys, "customdata": values, "name": t("practice.values_name")},
+        "low": {**empty, "customdata": []}, "high": {**empty, "customdata": []},
+        "cutoff": {**empty, "customdata": []}, "other_limit": {**empty, "customdata": []},
+        "text": {"x": list(data["text"]["x"]), "y": ys, "text": values},
+        "layout": {"yaxis.ticktext": axis_labels(rows), "xaxis.title.text": t("practice.withheld_axis"),
+                   "xaxis.showticklabels": False},
+    }
+
 
 class Practice(App):
     """Endless practice patients: name the cytopenias or grade the severity, checked by the rules."""
@@ -239,17 +268,34 @@ class Practice(App):
         return PracticeView(p, drill.expected(p), checked, _chart_view(p.count(), p.sex, p.cellularity))
 
     def make_figure(self, view: PracticeView) -> Any:
-        return make_blood_count_figure(blood_render.figure_rows(view.chart), labels=blood_render.figure_labels(),
-                                       widget=True)
+        labels = blood_render.figure_labels()
+        figure = make_blood_count_figure(blood_render.figure_rows(view.chart), labels=labels, widget=True)
+        if view.withheld:  # the chart a learner first sees must not answer the question
+            with figure.batch_update():
+                for target, props in _withheld_patch(view.chart).items():
+                    if target == "layout":
+                        figure.update_layout({k.replace(".", "_"): v for k, v in props.items()})
+                    else:
+                        next(tr for tr in figure.data if tr.meta == target).update(props)
+        return figure
 
     def patch(self, view: PracticeView) -> dict[str, dict[str, Any]]:
-        return _chart_patch(view.chart)
+        if view.withheld:
+            return _withheld_patch(view.chart)
+        full = _chart_patch(view.chart)
+        full["normal"] = {**full["normal"], "name": blood_render.figure_labels()["normal"]}
+        for key in _LEGEND_TRACES:
+            full[key] = {**full[key], "showlegend": True}
+        full["layout"] = {**full["layout"], "xaxis.title.text": blood_render.figure_labels()["x_title"],
+                          "xaxis.showticklabels": True}
+        return full
 
     def summary(self, view: PracticeView) -> str:
         return render.practice_summary(view.patient, view.checked, self.right, self.total)
 
     def details(self, view: PracticeView) -> str:
-        return f"<p>{html.escape(render.practice_intro(view.patient))}</p>"
+        hint = f" <em>{html.escape(t('practice.chart_after_answer'))}</em>" if view.withheld else ""
+        return f"<p>{html.escape(render.practice_intro(view.patient))}{hint}</p>"
 
     def react(self, changed: str, values: Any) -> dict[str, Any]:
         self.checked = None  # a new patient or skill: the old verdict no longer applies

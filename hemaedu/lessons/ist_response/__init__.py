@@ -16,9 +16,11 @@ from .model import arms, find_arm, lesson_sources
 from .render import arm_line, pct, t
 
 __all__ = ["arm_interval", "cohort_simulator", "ist_forest", "lesson_sources", "markdown", "opening_simulation",
-           "overview", "references", "response_explorer", "self_checks"]
+           "overview", "randomized_arms", "references", "response_explorer", "self_checks"]
 
 PACKAGE = "ist_response"
+#: The two randomized arms of the NIH horse-versus-rabbit trial (``ist_response`` arm ids).
+HORSE_VS_RABBIT_ARMS = ("scheinberg2011_hatg", "scheinberg2011_ratg")
 
 
 def markdown(name: str) -> Markdown:
@@ -29,6 +31,11 @@ def markdown(name: str) -> Markdown:
 def arm_interval(arm_id: str, *, timepoint: float = 6, response_type: str = "overall") -> str:
     """One arm's response with its Wilson 95% interval, as a sentence."""
     return arm_line(find_arm(arm_id, timepoint=timepoint, response_type=response_type))
+
+
+def randomized_arms() -> Markdown:
+    """The NIH horse-versus-rabbit trial's two arms with their Wilson intervals, as a list."""
+    return Markdown("\n".join(f"- {arm_interval(arm_id)}" for arm_id in HORSE_VS_RABBIT_ARMS))
 
 
 def opening_simulation() -> str:
