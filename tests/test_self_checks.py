@@ -9,7 +9,9 @@ two options of a question share a ``why``.
 from __future__ import annotations
 
 import html
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,7 @@ from hemaedu.lessons.checks import SelfCheck, SelfChecks, post_check, pre_check
 from hemaedu.lessons.content import Option, Question, questions, text
 
 QUESTION_FILES = ("questions.toml", "prepost.toml")
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 def _question(qid: str, right: int = 0, n: int = 3) -> Question:
@@ -150,3 +153,24 @@ def test_every_option_explains_itself(lesson: Lesson, name: str) -> None:
         if len(set(whys)) != len(whys):
             shared[q.id] = [o.text for o in q.options if whys.count(o.why.strip()) > 1]
     assert not shared, f"{lesson.name} {name}: options sharing one why: {shared}"
+
+
+# --------------------------------------------------------------------------- the notebook cells
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)
+def test_notebook_asks_pre_check_first_and_post_check_before_the_take_aways(lesson: Lesson) -> None:
+    """S3 contract 1 (tools/question_cells.py adds these cells to a new lesson's notebook)."""
+    cells = json.loads((NOTEBOOKS / lesson.notebook).read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells]
+    code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    pre = [i for i in code if sources[i].strip().endswith("lesson.pre_check()")]
+    checks = [i for i in code if sources[i].strip() == "lesson.self_checks()"]
+    post = [i for i in code if sources[i].strip() == "lesson.post_check()"]
+    assert len(pre) == len(checks) == len(post) == 1, (
+        f"{lesson.notebook}: run `python tools/question_cells.py notebooks/{lesson.notebook}`")
+    assert pre[0] == code[1] or pre[0] == code[2], "the pre-check comes right after the JupyterLite cell"
+    headings = [i for i, s in enumerate(sources) if cells[i]["cell_type"] == "markdown" and s.startswith("## ")]
+    assert pre[0] < headings[0] + 2, "the pre-check comes before the lesson's first section"
+    take_aways = next(i for i, s in enumerate(sources) if re.search(r"^## Key take-aways", s, re.M))
+    assert checks[0] < post[0] == take_aways - 1

@@ -53,7 +53,7 @@ def test_every_lesson_has_a_50_minute_plan_whose_sections_exist(lesson: Lesson) 
     for s in sections:
         assert s["plan"].strip()
         if s["heading"]:
-            assert edition._heading_cell(cells, s["heading"]) is not None, (
+            assert edition._heading_cell(cells, s["heading"], lesson) is not None, (
                 f"{lesson.name}: no heading matches the plan's section {s['heading']!r}")
 
 
@@ -77,7 +77,7 @@ def test_two_or_three_misconceptions_each_with_what_exposes_it(lesson: Lesson) -
     assert 2 <= len(misconceptions) <= 3, f"{lesson.name}: {len(misconceptions)} misconceptions"
     for m in misconceptions:
         assert m["belief"] and m["correction"] and m["exposed_by"], m
-        assert edition._heading_cell(cells, m["section"]) is not None, m["section"]
+        assert edition._heading_cell(cells, m["section"], lesson) is not None, m["section"]
 
 
 def test_try_this_items_are_found_in_notebooks_and_in_content_files_they_show() -> None:

@@ -173,10 +173,25 @@ def _find_cell(cells: list[Any], predicate: Any) -> int | None:
     return next((i for i, c in enumerate(cells) if predicate(c)), None)
 
 
-def _heading_cell(cells: list[Any], heading: str) -> int | None:
+def _shown_markdown(lesson: Lesson | None, cell: Any) -> str:
+    """The content Markdown a code cell displays (``lesson.markdown("name")`` and the like)."""
+    if lesson is None or cell["cell_type"] != "code":
+        return ""
+    folder = LESSON_LAYER / lesson.package / "content" / "en"
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))
+                     if re.search(rf"""["']{re.escape(p.stem)}["']""", _source(cell)))
+
+
+def _heading_cell(cells: list[Any], heading: str, lesson: Lesson | None = None) -> int | None:
+    """The first cell showing a heading that contains ``heading`` (in its Markdown, or in content
+    Markdown the cell displays when ``lesson`` is given)."""
     wanted = _norm(heading)
-    return _find_cell(cells, lambda c: c["cell_type"] == "markdown" and any(
-        wanted in _norm(line) for line in _source(c).splitlines() if line.startswith("#")))
+
+    def shows(cell: Any) -> bool:
+        text = _source(cell) if cell["cell_type"] == "markdown" else _shown_markdown(lesson, cell)
+        return any(wanted in _norm(line) for line in text.splitlines() if line.startswith("#"))
+
+    return _find_cell(cells, shows)
 
 
 def match_answers(lesson: Lesson, lesson_notes: dict[str, Any], items: list[TryItem]
@@ -262,13 +277,13 @@ def build_notebook(lesson: Lesson) -> Any:
 
     for s in sections:
         if s["heading"]:
-            after(_heading_cell(cells, s["heading"]),
+            after(_heading_cell(cells, s["heading"], lesson),
                   _callout(labels["timing_note"].format(minutes=minutes(s)), s["plan"]))
 
     # Misconceptions under their section's heading.
     for m in lesson_notes.get("misconception", []):
         body = f"*{m['belief']}* {m['correction']}\n\n**{labels['exposed_by']}:** {m['exposed_by']}"
-        after(_heading_cell(cells, m["section"]), _callout(labels["misconceptions_heading"], body))
+        after(_heading_cell(cells, m["section"], lesson), _callout(labels["misconceptions_heading"], body))
 
     # Question sets: how to use them, and the answer keys from the questions' whys.
     def code_cell(call: str) -> int | None:
