@@ -10,13 +10,15 @@
 #   make lite-archive  the same site packed as one zip -> _site/hemaedu-lite.zip (prints its size)
 #   make data-hashes   record row counts, sizes and hashes of data/*.csv in datapackage.json
 #                      (run after a deliberate edit of a data file; the loader refuses changed files)
+#   make instructor    instructor edition of every lesson (notes, answers, class timing) -> _site/instructor
+#                      (open in JupyterLab, or project with `voila _site/instructor/`; not for students)
 #   make lite-offline  the test build of the same site (PyPI fallback off) -> _site/lite-offline
 #                      (tests/test_lite.py; every lite target needs npm for the pinned pyodide package)
 
 PYTHON ?= python
 NPM ?= npm
 
-.PHONY: html handouts bench strip lite lite-archive lite-offline data-hashes
+.PHONY: html handouts instructor bench strip lite lite-archive lite-offline data-hashes
 
 html:
 	$(PYTHON) tools/export_html.py --output-dir _site/html
@@ -38,6 +40,9 @@ lite-archive: tests/lite_offline/node_modules/pyodide/package.json
 
 data-hashes:
 	$(PYTHON) tools/refresh_data_hashes.py
+
+instructor:
+	$(PYTHON) tools/instructor_edition.py --output-dir _site/instructor
 
 lite-offline: tests/lite_offline/node_modules/pyodide/package.json
 	$(PYTHON) lite/build.py --offline --contents notebooks --contents tests/lite_offline/check_offline.ipynb

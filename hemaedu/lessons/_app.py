@@ -30,19 +30,16 @@ from typing import Any, ClassVar
 import ipywidgets as w
 from IPython.display import Markdown
 
-from ..controls import Choice, Slider, guard_tree
+from ..controls import Slider, guard_tree
 from ..data import format_references
 from ..units import convert
 from . import lesson as _lesson
 from . import measure
-from .content import Option, Question, questions, text
+from .checks import SelfCheck, SelfChecks, feedback_html, post_check, pre_check, self_checks, status_html
+from .content import Option, Question, text
 
-__all__ = ["App", "Option", "Question", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
-
-
-def status_html(sentence: str) -> str:
-    """Wrap a summary sentence so screen readers announce its changes politely."""
-    return f'<p class="hemaedu-summary" role="status" aria-live="polite">{html.escape(sentence)}</p>'
+__all__ = ["App", "Option", "Question", "SelfCheck", "SelfChecks", "feedback_html", "measure_slider", "post_check",
+           "pre_check", "references", "self_checks", "status_html"]
 
 
 def measure_slider(key: str, *, value: float, unit: str | None = None, description: str | None = None,
@@ -304,75 +301,6 @@ class App:
                 "version_major": 2, "version_minor": 0, "model_id": self.container.model_id,
             },
         }
-
-
-class SelfCheck:
-    """A self-check question with immediate feedback, from a :class:`~hemaedu.lessons.content.Question`.
-
-    The feedback stays on the Python side until the learner presses "Check answer", so the
-    answer cannot be read off the page beforehand.
-
-    >>> q = SelfCheck(Question("demo", "Which lineage fights bacteria?", (
-    ...     Option("Neutrophils", True, "They are the first line against bacteria."),
-    ...     Option("Platelets", False, "Platelets stop bleeding."))))
-    >>> q.feedback.value
-    ''
-    >>> q.answer("Platelets")
-    False
-    >>> "Not quite" in q.feedback.value
-    True
-    """
-
-    def __init__(self, question: Question) -> None:
-        if sum(o.correct for o in question.options) != 1:
-            raise ValueError(f"question {question.id!r} needs exactly one correct option")
-        self.id = question.id
-        self.question = question.prompt
-        self.options = list(question.options)
-        # The question is the radio group's legend, so a screen reader announces
-        # it with every option; nothing is selected until the learner chooses.
-        self.choices = Choice(
-            options=[o.text for o in self.options], value=None, allow_none=True,
-            description=text("common", "self_check_prefix", prompt=question.prompt),
-        )
-        self.check = w.Button(description=text("common", "check_answer"),
-                              tooltip=text("common", "check_answer_tooltip"))
-        self.feedback = w.HTML()
-        self.check.on_click(lambda _button: self._show_feedback())
-        self.widget = guard_tree(w.VBox([self.choices, self.check, self.feedback]))
-        self.widget.add_class("hemaedu-self-check")
-
-    def _show_feedback(self) -> bool | None:
-        chosen = next((o for o in self.options if o.text == self.choices.value), None)
-        if chosen is None:
-            self.feedback.value = status_html(text("common", "choose_first"))
-            return None
-        verdict = text("common", "correct" if chosen.correct else "not_quite")
-        self.feedback.value = status_html(f"{verdict} {chosen.why}")
-        return chosen.correct
-
-    def answer(self, option_text: str) -> bool:
-        """Select ``option_text`` and check it, as a learner would; returns whether it was right."""
-        self.choices.value = option_text
-        result = self._show_feedback()
-        if result is None:
-            raise ValueError(f"{option_text!r} is not an option of question {self.id!r}")
-        return result
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        items = "".join(f"<li>{html.escape(o.text)}</li>" for o in self.options)
-        bundle["text/html"] = (
-            f"<p><strong>{html.escape(text('common', 'self_check_heading'))}</strong> "
-            f"{html.escape(self.question)}</p><ul>{items}</ul>"
-            f"<p><em>{html.escape(text('common', 'open_to_answer'))}</em></p>"
-        )
-        return bundle
-
-
-def self_checks(package: str) -> list[SelfCheck]:
-    """The self-checks of a lesson, from its ``questions.toml``."""
-    return [SelfCheck(q) for q in questions(package)]
 
 
 def references(source_ids: Iterable[str]) -> Markdown:

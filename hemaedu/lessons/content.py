@@ -332,15 +332,18 @@ def _question(raw: Mapping[str, Any], where: str, package: str) -> Question:
     return Question(id=qid, prompt=render(prompt, where=here, package=package), options=tuple(options))
 
 
-def questions(package: str) -> tuple[Question, ...]:
+def questions(package: str, name: str = "questions.toml") -> tuple[Question, ...]:
     """The self-check questions of ``package`` (``questions.toml``), validated and rendered.
+
+    ``name`` reads another question file of the same format: ``prepost.toml`` holds the
+    questions a lesson asks before it starts and again at its end.
 
     Raises ``ValueError`` naming the file and the question id when a question has no or two
     correct options, an option without ``why``, or an unknown ``answer_hook``.
     """
     lang = language()
-    where = _shown(package, "questions.toml", lang)
-    raw = _toml(package, "questions.toml", lang).get("question", [])
+    where = _shown(package, name, lang)
+    raw = _toml(package, name, lang).get("question", [])
     seen: set[str] = set()
     out = []
     for item in raw:
