@@ -36,11 +36,14 @@ from IPython.display import HTML
 from . import LESSONS, Lesson, lesson
 from .content import get, text
 
-__all__ = ["HOME_CLASS", "course_navigation", "home_lesson", "navigation_html", "previous_and_next",
+__all__ = ["HOME_CLASS", "NEXT_CLASS", "PREVIOUS_CLASS", "course_navigation", "home_lesson", "navigation_html", "previous_and_next",
            "print_css"]
 
 #: CSS class of the course-home link (the static export points it at index.html).
 HOME_CLASS = "hemaedu-nav-home"
+#: CSS classes of the links to the previous and the next lesson.
+PREVIOUS_CLASS = "hemaedu-nav-previous"
+NEXT_CLASS = "hemaedu-nav-next"
 #: CSS class of the navigation bar.
 NAV_CLASS = "hemaedu-course-nav"
 
@@ -66,9 +69,10 @@ def previous_and_next(key: str | int) -> tuple[Lesson | None, Lesson | None]:
     return before, after
 
 
-def _link(target: Lesson, label: str, rel: str | None = None, css: str | None = None) -> str:
-    attributes = f' rel="{rel}"' if rel else ""
-    attributes += f' class="{css}"' if css else ""
+def _link(target: Lesson, label: str, css: str, rel: str | None = None) -> str:
+    # target="_self": Voila's renderer opens every link without a target in a new tab; the course
+    # is one tab. (Voila also replaces rel, so tests find the links by their class.)
+    attributes = f' class="{css}" target="_self"' + (f' rel="{rel}"' if rel else "")
     return f'<a href="{html.escape(target.notebook)}"{attributes}>{html.escape(label)}</a>'
 
 
@@ -84,12 +88,12 @@ def navigation_html(key: str | int) -> str:
     parts = []
     if before is not None:
         parts.append(_link(before, "\u2190 " + text("navigation", "previous", number=before.number,
-                                                     title=before.title), rel="prev"))
+                                                     title=before.title), PREVIOUS_CLASS, rel="prev"))
     if here is not home:
-        parts.append(_link(home, text("navigation", "home"), css=HOME_CLASS))
+        parts.append(_link(home, text("navigation", "home"), HOME_CLASS))
     if after is not None:
         parts.append(_link(after, text("navigation", "next", number=after.number, title=after.title)
-                           + " \u2192", rel="next"))
+                           + " \u2192", NEXT_CLASS, rel="next"))
     else:
         parts.append(f"<span>{html.escape(text('navigation', 'last'))}</span>")
     label = html.escape(text("navigation", "label"))
