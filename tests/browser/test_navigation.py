@@ -50,6 +50,9 @@ def test_walk_the_course_in_voila(voila: Voila, browser_page: Any, blocked_reque
     page.locator(NAV).wait_for(timeout=60_000)
     expected = [voila.lesson_url(item.name) for item in LESSONS]
     # Lesson 00's course map: every lesson, in order, each to its Voila page.
+    # (Markdown outputs are rendered by the page after the cells have run.)
+    page.wait_for_function("(n) => document.querySelectorAll('#rendered_cells table a').length >= n",
+                           arg=len(LESSONS), timeout=30_000)
     map_links = _local_lesson_links(page, "#rendered_cells table a")
     assert map_links == expected
 
@@ -78,3 +81,29 @@ def test_a_voila_lesson_prints_whole(voila: Voila, browser_page: Any) -> None:
     pages = len(PAGE_COUNT.findall(page.pdf(format="A4")))
     # An A4 sheet holds about 1,100 CSS px of the page at the default print scale.
     assert pages >= max(2, height // 2_000), (pages, height)
+
+
+def test_next_link_opens_the_next_lesson_in_jupyterlab(lab: Any, browser_page: Any, blocked_requests: Any) -> None:
+    """In JupyterLab the same relative link opens the next notebook in a new Lab tab."""
+    from playwright.sync_api import expect
+
+    page = browser_page
+    first, second = LESSONS[0], LESSONS[1]
+    page.goto(lab.notebook_url(first.notebook) + "?reset")
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    notebook.wait_for(timeout=60_000)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
+    notebook.click()
+    page.keyboard.press("Control+Shift+C")
+    page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input").fill("Run All Cells")
+    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
+    page.keyboard.press("Enter")
+    link = page.locator(f".jp-NotebookPanel:visible {NAV} a.hemaedu-nav-next")
+    link.wait_for(timeout=120_000)
+    link.scroll_into_view_if_needed()
+    link.click()
+    # The next lesson opens as the current document, and the browser stays in JupyterLab.
+    expect(page.locator(".jp-mod-current .lm-TabBar-tabLabel, .lm-TabBar-tab.jp-mod-current .lm-TabBar-tabLabel")
+           .filter(has_text=second.notebook).first).to_be_visible(timeout=60_000)
+    assert "/lab" in page.url
+    assert blocked_requests == []
