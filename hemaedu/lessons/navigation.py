@@ -34,10 +34,10 @@ from importlib import resources
 from IPython.display import HTML
 
 from . import LESSONS, Lesson, lesson
-from .content import get, text
+from .content import text
 
-__all__ = ["HOME_CLASS", "NEXT_CLASS", "PREVIOUS_CLASS", "course_navigation", "home_lesson", "navigation_html", "previous_and_next",
-           "print_css"]
+__all__ = ["HOME_CLASS", "NEXT_CLASS", "PREVIOUS_CLASS", "course_navigation", "home_lesson",
+           "navigation_html", "previous_and_next", "print_css"]
 
 #: CSS class of the course-home link (the static export points it at index.html).
 HOME_CLASS = "hemaedu-nav-home"
@@ -113,8 +113,3 @@ def print_css() -> str:
 def course_navigation(key: str | int) -> HTML:
     """The navigation bar of lesson ``key``, displayed (the last cell of every lesson)."""
     return HTML(navigation_html(key))
-
-
-def home_page_strings() -> dict[str, object]:
-    """The static home page's texts (for tools/export_html.py)."""
-    return dict(get("navigation", "home_page"))

@@ -19,8 +19,8 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
