@@ -38,9 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the working tree's hemaedu, as the kernels import it
 
 from hemaedu.lessons import LESSONS, Lesson  # noqa: E402
-from hemaedu.lessons._app import STATIC_EXPORT  # noqa: E402
 from hemaedu.lessons.content import text  # noqa: E402
 from hemaedu.lessons.navigation import HOME_CLASS, print_css  # noqa: E402
+from hemaedu.lessons.static_site import STATIC_EXPORT  # noqa: E402
 
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", re.I)
 EXTERNAL_STYLESHEET = re.compile(r"<link[^>]*\bhref=[\"']https?://[^>]*>", re.I)

@@ -41,11 +41,6 @@ from .content import Option, Question, questions, text
 __all__ = ["App", "Option", "Question", "SelfCheck", "measure_slider", "references", "self_checks", "status_html"]
 
 
-#: Environment variable tools/export_html.py sets for the kernels it runs: apps then render their
-#: static preset with their controls described (see :meth:`App.controls_description`).
-STATIC_EXPORT = "HEMAEDU_STATIC_EXPORT"
-
-
 def status_html(sentence: str) -> str:
     """Wrap a summary sentence so screen readers announce its changes politely."""
     return f'<p class="hemaedu-summary" role="status" aria-live="polite">{html.escape(sentence)}</p>'
@@ -301,40 +296,14 @@ class App:
             return f"{figures}{self.status.value}{hint}"
         return f"{figures}\n{self.status.value}\n{self.details_html.value}"
 
-    # -- the static site (tools/export_html.py sets STATIC_EXPORT in the kernel's environment) -----
-    def controls_description(self) -> str:
-        """HTML saying which example the static page shows and what each live control changes."""
-        from .content import text as shared_text
-
-        parts = []
-        if self.static_preset:
-            parts.append(html.escape(shared_text("navigation", "static_app.shown",
-                                                 preset=self.preset_label(self.static_preset))))
-        items = []
-        # An app without a figure lists its controls' values itself (static_html).
-        for control in self.controls.values() if self.figures else ():
-            value = getattr(control, "readout", None) if isinstance(control, Slider) else getattr(control, "label", "")
-            label = str(getattr(control, "description", "") or "").strip()
-            if label and value:
-                items.append("<li>" + html.escape(shared_text("navigation", "static_app.control", label=label,
-                                                              value=value)) + "</li>")
-        if items:
-            parts.append(html.escape(shared_text("navigation", "static_app.controls")))
-        body = " ".join(parts)
-        listing = f"<ul>{''.join(items)}</ul>" if items else ""
-        return f'<div class="hemaedu-static-controls"><p>{body}</p>{listing}</div>' if body else ""
-
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         # Front ends with a widget manager show the live view; nbconvert's HTML
         # export (no kernel) falls back to the static rendering. The bundle is built here, not by
         # ipywidgets, whose text/plain repr prints every figure's data (slow for the map, and
         # plotly's pretty-printer imports numpy).
-        if os.environ.get(STATIC_EXPORT):  # the static site: an instructive state, controls described
-            if self.static_preset:
-                self.apply_preset(self.static_preset)
-            static = self.controls_description() + self.static_html()
-        else:
-            static = self.static_html()
+        from .static_site import STATIC_EXPORT, static_rendering  # tools/export_html.py: a teaching state
+
+        static = static_rendering(self) if os.environ.get(STATIC_EXPORT) else self.static_html()
         return {
             "text/plain": f"{type(self).__name__}({self.css_class})",
             "text/html": static,

@@ -29,6 +29,7 @@ from servers import REPO
 
 from hemaedu.lessons import LESSONS as REGISTRY
 from hemaedu.lessons import lesson as registry_lesson
+from hemaedu.lessons._app import App
 
 pytestmark = pytest.mark.browser
 
@@ -118,7 +119,8 @@ def test_each_app_is_shown_in_its_teaching_state_with_its_controls_described(exp
         shown.apply_preset(shown.static_preset)
         assert shown.summary_text() != starting, "the static preset must change what the app shows"
         assert starting not in text, "the page shows the app's starting state, not its static preset"
-    assert shown.summary_text() in text
+    if type(shown).static_html is App.static_html:  # (the case player renders its case instead)
+        assert shown.summary_text() in text
     if shown.figures:  # (an app without a figure lists its controls' values in its own rendering)
         assert 'class="hemaedu-static-controls"' in text
     for control in shown.controls.values():
