@@ -1,7 +1,7 @@
 # Developer commands for hemaedu. Run from the repository root; PYTHON must be an
 # environment with the project and its `lite` extra installed (pip install -e ".[lite]").
 #
-#   make html          every lesson executed and exported to offline HTML -> _site/html
+#   make html          the static site: every lesson executed, offline HTML -> _site/html/index.html
 #   make handouts      one printable PDF per lesson, A4 and US Letter, printed offline by Chromium -> _site/handouts
 #   make bench         the performance benchmark (prints a table, writes JSON)
 #   make strip         strip notebook outputs (pinned nbval outputs go to tests/notebook_outputs/)

@@ -396,3 +396,20 @@ def test_offline_notebook_grades_a_vignette_with_no_network(offline_site, reques
     escaped = [line for line in proxy.seen if not BROWSER_OWN.search(_proxied_host(line))]
     assert not escaped, f"outside requests reached the proxy: {escaped}"
     assert not errors, f"site files failed to load: {errors}"
+
+
+def test_lessons_link_each_other_by_names_the_site_serves(site):
+    """Each lesson ends with ``lesson.course_navigation()``, whose links are relative notebook
+    names; JupyterLite opens such a link from the folder of the notebook it is in, so every
+    target must be a notebook beside the lesson in the site's contents (lesson 00's course map too)."""
+    from hemaedu.lessons import LESSONS
+    from hemaedu.lessons.navigation import navigation_html
+
+    index = json.loads((site / "api" / "contents" / "all.json").read_text(encoding="utf-8"))
+    served = {item["path"] for item in index["content"] if item["type"] == "notebook"}
+    for item in LESSONS:
+        cells = json.loads((site / "files" / item.notebook).read_text(encoding="utf-8"))["cells"]
+        assert "".join(cells[-1]["source"]) == "lesson.course_navigation()", item.notebook
+        targets = re.findall(r'href="([^"]+)"', navigation_html(item.number))
+        assert targets and set(targets) <= served, (item.notebook, targets, served)
+        assert all("/" not in t for t in targets)  # same folder: no path the site could lack

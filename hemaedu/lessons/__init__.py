@@ -231,19 +231,27 @@ def measure(key: str) -> Measure:
 
 
 # --------------------------------------------------------------------------- shared lesson parts
-# Every lesson notebook calls ``lesson.pre_check()`` near its top and ``lesson.post_check()``
-# before its take-aways (``from hemaedu.lessons import <package> as lesson``). Rather than a copy
-# of those functions in every lesson package, a lesson package gets them here, bound to its
-# registry entry, when it is imported: an import hook wraps the loader of each package the
-# registry lists and, once the package has run, adds the shared parts it does not define itself.
-# A lesson added to registry.toml gets them without any code of its own.
-# (The same mechanism as helper NAV's course_navigation(); merge both into one _shared_parts.)
+# Every lesson notebook calls ``lesson.pre_check()`` near its top, ``lesson.self_checks()`` and
+# ``lesson.post_check()`` before its take-aways, and ends with ``lesson.course_navigation()``
+# (``from hemaedu.lessons import <package> as lesson``). Rather than a copy of those functions in
+# every lesson package, a lesson package gets them here, bound to its registry entry, when it is
+# imported: an import hook wraps the loader of each package the registry lists and, once the
+# package has run, adds the shared parts it does not define itself. A lesson added to
+# registry.toml gets them without any code of its own.
 
 
 def _shared_parts(package: str) -> dict[str, Callable[..., Any]]:
     """The functions every lesson package offers, bound to ``package``."""
     entry = lesson(package)
-    return {"pre_check": entry.pre_check, "post_check": entry.post_check, "self_checks": entry.self_checks}
+
+    def course_navigation() -> Any:
+        """Previous and next lesson and the course home (the lesson's last cell)."""
+        from .navigation import course_navigation as navigation
+
+        return navigation(package)
+
+    return {"pre_check": entry.pre_check, "post_check": entry.post_check, "self_checks": entry.self_checks,
+            "course_navigation": course_navigation}
 
 
 class _SharedPartsLoader(importlib.abc.Loader):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -82,6 +83,9 @@ class App:
     presets: dict[str, dict[str, Any]] = {}
     #: Whether to show a button per preset (an app whose presets are a control's options sets False).
     show_preset_buttons: ClassVar[bool] = True
+    #: The preset the static site shows (tools/export_html.py), when the app's starting state is not
+    #: an instructive one (lesson 01 starts from a normal count); None: the starting state.
+    static_preset: ClassVar[str | None] = None
 
     def __init__(self, **values: Any) -> None:
         self._holding = False
@@ -294,9 +298,12 @@ class App:
         # export (no kernel) falls back to the static rendering. The bundle is built here, not by
         # ipywidgets, whose text/plain repr prints every figure's data (slow for the map, and
         # plotly's pretty-printer imports numpy).
+        from .static_site import STATIC_EXPORT, static_rendering  # tools/export_html.py: a teaching state
+
+        static = static_rendering(self) if os.environ.get(STATIC_EXPORT) else self.static_html()
         return {
             "text/plain": f"{type(self).__name__}({self.css_class})",
-            "text/html": self.static_html(),
+            "text/html": static,
             "application/vnd.jupyter.widget-view+json": {
                 "version_major": 2, "version_minor": 0, "model_id": self.container.model_id,
             },

@@ -71,7 +71,7 @@ __all__ = [
 
 DEFAULT_LANGUAGE = "en"
 #: Names of the shared content files (``hemaedu/lessons/content/<lang>/<name>.toml``).
-SHARED = ("common", "measures")
+SHARED = ("common", "measures", "navigation")
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 

@@ -13,7 +13,7 @@ Shared by the browser-test fixtures (conftest.py) and the benchmark
 Servers listen on 127.0.0.1 on a free port, run with a throw-away ``HOME`` and
 Jupyter directories and no token, and are stopped (with their kernels) when the
 ``with`` block ends, also after an error. Voila starts from the repository root,
-as the README's ``voila notebooks/01_pancytopenia.ipynb`` does, so it reads the
+serving the folder as the README's ``voila notebooks/`` does, so it reads the
 repo's ``voila.json`` (template ``hemaedu``, which loads nothing from outside).
 """
 

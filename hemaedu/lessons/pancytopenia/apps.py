@@ -43,6 +43,8 @@ class BloodCountExplorer(App):
     main_control = "platelets"
     #: The vignettes, in the rules' units (Hb g/dL, counts 10^9/L, %): see :meth:`apply_preset`.
     presets = model.PRESETS
+    #: The static site shows a graded case, not the normal count the live app starts from.
+    static_preset = "severe_aplastic_anemia"
 
     def make_controls(self) -> dict[str, w.Widget]:
         start = model.PRESETS["normal"]
