@@ -43,7 +43,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from . import PALETTE, base_layout, make_figure
+from . import PALETTE, base_layout, make_figure, wrap_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -71,6 +71,8 @@ OUTLINES_FILE = "world_countries_110m.geojson"
 MAP_TRACE = {"outlines": "outlines", "markers": "markers"}
 #: Trace ids (``meta``) of the ranked chart.
 RANK_TRACE = {"with_ci": "with_ci", "without_ci": "without_ci"}
+#: Characters per line of a population label of the ranked chart.
+RANK_LABEL_WIDTH = 22
 
 #: One row of the incidence table, as ``hemaedu.data.records`` gives it (``None`` = missing).
 Row = Mapping[str, Any]
@@ -306,7 +308,7 @@ def make_incidence_map(
         ),
         annotations=[
             dict(
-                text=_text(labels, "note"),
+                text=wrap_text(_text(labels, "note"), 60),
                 x=0.01, y=-0.02, xref="paper", yref="paper", showarrow=False,
                 xanchor="left", yanchor="top", font=dict(size=12),
             )
@@ -346,6 +348,8 @@ def ranked_arrays(
         if text in labels:  # keep categories unique
             text += f" ({_id(r)})"
         labels.append(text)
+    # Long population names wrap, so the dots keep most of a phone's width (they had 64 px).
+    labels = [wrap_text(text, RANK_LABEL_WIDTH) for text in labels]
     out: dict[str, Any] = {"categories": labels}
     for key, keep in (("with_ci", True), ("without_ci", False)):
         sel = [(lab, r) for lab, r in zip(labels, ordered, strict=True) if has_ci(r) is keep]
@@ -364,8 +368,8 @@ def ranked_arrays(
 
 
 def ranked_height(n: int) -> int:
-    """The ranked chart's height in pixels for ``n`` categories."""
-    return 150 + 24 * max(n, 3)
+    """The ranked chart's height in pixels for ``n`` categories (rows hold up to three lines)."""
+    return 150 + 40 * max(n, 3)
 
 
 _ranked_height = ranked_height  # the name lesson code used before issue 10

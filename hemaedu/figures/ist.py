@@ -26,7 +26,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from . import PALETTE, base_layout, make_figure
+from . import LABEL_WIDTH, PALETTE, base_layout, make_figure, wrap_text
 
 __all__ = [
     "FOREST_IDS",
@@ -49,6 +49,8 @@ FOREST_IDS = ("intervals", "intervals_dimmed", "randomized", "single_arm")
 #: Trace ids (``meta``) of the simulation: histogram, true-rate line, middle-95% strip, Wilson strip, true-rate marker.
 SIMULATION_IDS = ("cohorts", "true_rate", "middle", "wilson", "true_rate_marker")
 
+#: Characters per line of a forest row's label.
+FOREST_LABEL_WIDTH = 20
 # Rows outside the highlighted comparison stay visible but faint.
 _DIMMED = 0.25
 
@@ -70,6 +72,15 @@ class ForestRow:
     hover: str
 
 
+def forest_label(label: str) -> str:
+    """A forest row's label as the chart shows it: wrapped onto short lines.
+
+    >>> forest_label("Scheinberg 2011 [randomized]: hATG + CsA, 6 mo, n=60")
+    'Scheinberg 2011<br>[randomized]: hATG +<br>CsA, 6 mo, n=60'
+    """
+    return wrap_text(label, FOREST_LABEL_WIDTH)
+
+
 def forest_traces(rows: Sequence[ForestRow]) -> dict[str, dict[str, Any]]:
     """The changing values of the forest's traces, by trace id (``meta``, :data:`FOREST_IDS`).
 
@@ -85,12 +96,15 @@ def forest_traces(rows: Sequence[ForestRow]) -> dict[str, dict[str, Any]]:
         flag: {"x": [], "y": [], "hovertext": [], "marker.opacity": []} for flag in (True, False)
     }
     for row in rows:
+        # Row labels are long ("Study [randomized]: regimen, 6 mo, n=60"): wrapped, the plot keeps
+        # most of a phone's width (it had 64 px).
+        label = forest_label(row.label)
         line = lines[row.highlighted]
         line["x"] += [row.low, row.high, None]
-        line["y"] += [row.label, row.label, None]
+        line["y"] += [label, label, None]
         group = points[row.randomized]
         group["x"].append(row.percent)
-        group["y"].append(row.label)
+        group["y"].append(label)
         group["hovertext"].append(row.hover)
         group["marker.opacity"].append(1.0 if row.highlighted else _DIMMED)
     return {"intervals": lines[True], "intervals_dimmed": lines[False],
@@ -130,7 +144,8 @@ def make_forest(rows: Sequence[ForestRow], *, texts: Mapping[str, str], widget: 
         ))
     layout = base_layout(
         title=texts["title"], x_title=texts["x_title"], y_title="",
-        xaxis={"range": [0, 100], "dtick": 10, "zeroline": False},
+        # No fixed tick step: plotly spaces the ticks by the width it gets (every 10 collided on a phone).
+        xaxis={"range": [0, 100], "zeroline": False},
         # First row at the top, in the order the rows are given.
         yaxis={"autorange": "reversed", "type": "category", "tickfont": {"size": 12}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
@@ -140,6 +155,11 @@ def make_forest(rows: Sequence[ForestRow], *, texts: Mapping[str, str], widget: 
 
 
 # --------------------------------------------------------------------------- cohort simulator
+
+
+def strip_labels(strip: Sequence[str]) -> list[str]:
+    """The simulator's strip rows as drawn: wrapped, so the histogram keeps a phone's width."""
+    return [wrap_text(label, LABEL_WIDTH) for label in strip]
 
 
 def simulation_traces(*, centres: Sequence[float], shares: Sequence[float], width: float, true_percent: float,
@@ -155,6 +175,7 @@ def simulation_traces(*, centres: Sequence[float], shares: Sequence[float], widt
     ([30.0, 70.0], [45.0, 45.0], [25.0, 45.0, 66.0])
     """
     top = max(shares, default=0.0)
+    strip = strip_labels(strip)
     return {
         "cohorts": {"x": list(centres), "y": list(shares), "width": width},
         "true_rate": {"x": [true_percent, true_percent], "y": [0.0, top * 1.05 if top > 0 else 1.0]},
@@ -196,12 +217,13 @@ def make_simulation(*, centres: Sequence[float], shares: Sequence[float], width:
     ]
     layout = base_layout(
         title=texts["title"], x_title=texts["x_title"], y_title=texts["y_title"],
-        xaxis={"range": [-2, 102], "dtick": 10, "zeroline": False},
-        yaxis={"domain": [0, 0.68], "rangemode": "tozero"},
-        yaxis2={"domain": [0.76, 1.0], "type": "category", "categoryorder": "array",
-                "categoryarray": list(reversed(strip)), "anchor": "x", "automargin": True, "tickfont": {"size": 12}},
+        xaxis={"range": [-2, 102], "zeroline": False},
+        yaxis={"domain": [0, 0.62], "rangemode": "tozero"},
+        yaxis2={"domain": [0.7, 1.0], "type": "category", "categoryorder": "array",
+                "categoryarray": list(reversed(strip_labels(strip))), "anchor": "x", "automargin": True,
+                "tickfont": {"size": 12}},
         bargap=0, legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
-        height=480, margin={"l": 10, "r": 20, "t": 60, "b": 90},
+        height=560, margin={"l": 10, "r": 20, "t": 60, "b": 90},
     )
     return make_figure(data, layout, widget=widget)
 

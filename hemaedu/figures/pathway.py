@@ -13,7 +13,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from . import PALETTE, SEQUENCE, base_layout, make_figure
+from . import PALETTE, SEQUENCE, base_layout, category_ticks, make_figure
 
 __all__ = ["PATTERNS", "make_outcomes_chart", "make_pathway_map", "treatment_colours"]
 
@@ -90,8 +90,11 @@ def make_pathway_map(
         y_title=y_title,
         barmode="overlay",
         height=560,
-        xaxis=dict(range=[age_range[0], age_range[1] + 1], dtick=10),
-        yaxis=dict(categoryorder="array", categoryarray=list(situations), autorange="reversed"),
+        # No fixed tick step: plotly spaces the ticks by the width it gets (every 10 collided on a phone).
+        xaxis=dict(range=[age_range[0], age_range[1] + 1]),
+        # The situations' long names wrap, so the bars keep most of a phone's width.
+        yaxis=dict(categoryorder="array", categoryarray=list(situations), autorange="reversed",
+                   **category_ticks(situations)),
         legend=dict(title=dict(text=legend_title), orientation="h", y=-0.18, yanchor="top", x=0),
         margin=dict(l=10, r=10, t=60, b=120),
     )
