@@ -64,7 +64,7 @@ _RIGHT_EDGE = MAX_POSITION * 1.3
 _BAND_HALF_HEIGHT = 0.2
 # Where the row's text sits, above its band (in rows), and the height of one row in pixels.
 _TEXT_OFFSET = _BAND_HALF_HEIGHT + 0.03
-_ROW_PX = 92
+_ROW_PX = 100
 
 #: The figure's traces, in drawing order; ``labels`` passed to
 #: :func:`make_blood_count_figure` names each one (its legend entry).
@@ -179,9 +179,9 @@ def row_text(row: MeasureRow) -> str:
     """The text above a row: its label in bold, then its value and range.
 
     >>> row_text(MeasureRow("platelets", "Platelets (×10⁹/L)", 60.0, 150.0, 450.0, "low", "60 (range 150–450)", ""))
-    '<b>Platelets (×10⁹/L)</b>  60 (range 150–450)'
+    '<b>Platelets (×10⁹/L)</b><br>60 (range 150–450)'
     """
-    return f"<b>{row.label}</b>  {row.side_text}"
+    return f"<b>{row.label}</b><br>{row.side_text}"
 
 
 def axis_labels(rows: Sequence[MeasureRow]) -> list[str]:
@@ -245,15 +245,15 @@ def make_blood_count_figure(
         xaxis=dict(
             type="log",
             range=[math.log10(_LEFT_EDGE), math.log10(_RIGHT_EDGE)],
-            tickvals=[MIN_POSITION, 2, 5, 10, 20, 50, 100, 200, MAX_POSITION],
-            ticktext=[f"≤{MIN_POSITION:g}", "2", "5", "10", "20", "50",
-                      f"100<br>{wrap_text(labels['tick_lower_limit'], 6)}",
-                      "200", f"≥{MAX_POSITION:g}"],
+            # No 50 or 200: beside the wider "100 / lower limit" they collided on a phone.
+            tickvals=[MIN_POSITION, 2, 5, 10, 20, 100, MAX_POSITION],
+            ticktext=[f"≤{MIN_POSITION:g}", "2", "5", "10", "20",
+                      f"100<br>{wrap_text(labels['tick_lower_limit'], 6)}", f"≥{MAX_POSITION:g}"],
             zeroline=False,
             fixedrange=True,
         ),
         yaxis=dict(
-            range=[-0.45, n - 1 + _TEXT_OFFSET + 0.45],
+            range=[-0.45, n - 1 + _TEXT_OFFSET + 0.42],
             tickvals=[_row_y(n, i) for i in range(n)],
             ticktext=axis_labels(rows),
             # The labels are printed above the rows (the "text" trace); the ticks stay for

@@ -92,9 +92,9 @@ def make_causes_chart(
         x_title="",
         y_title="",
         height=causes_height(tree),
-        margin=dict(l=10, r=10, t=70, b=60),
+        margin=dict(l=10, r=10, t=70, b=110),
         annotations=[dict(
-            text=wrap_text(note, 60),
+            text=wrap_text(note, 48),
             x=0, y=0, xref="paper", yref="paper", yanchor="top", showarrow=False, xanchor="left",
             font=dict(size=12), align="left",
         )],
@@ -169,8 +169,8 @@ def make_differential_chart(
         xaxis=dict(range=[0, 100], ticksuffix="%"),
         # Long names wrap onto up to three lines: the plot keeps most of a phone's width.
         yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(conditions),
-                   **category_ticks(conditions), tickfont=dict(size=12)),
-        height=max(420, 44 * len(conditions) + 140),
+                   **category_ticks(conditions), tickfont=dict(size=11)),
+        height=max(420, 58 * len(conditions) + 140),
         shapes=shapes,
     )
     return make_figure([bars, line], layout, widget=widget)

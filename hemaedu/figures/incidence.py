@@ -487,7 +487,7 @@ def make_expected_cases_chart(
         title=label or _text(labels, "title"),
         x_title=_text(labels, "x_title"),
         y_title="",
-        height=230,
+        height=260,  # a phone wraps the axis title: the bar keeps 120 px
         xaxis=dict(range=expected_x_range(result), rangemode="tozero"),
         showlegend=False,
         margin=dict(l=10, r=20, t=60, b=10),
