@@ -65,7 +65,7 @@ CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True, "scrollZo
 #: Characters per line of an axis title (about 280 px at 14 px: the plot on a 390 px phone).
 AXIS_TITLE_WIDTH = 38
 #: Characters per line of a category (row) label beside a chart.
-LABEL_WIDTH = 18
+LABEL_WIDTH = 16
 
 
 def wrap_text(text: str, width: int) -> str:
@@ -117,7 +117,7 @@ def base_layout(*, title: str, x_title: str, y_title: str, **extra: Any) -> dict
         # Left-aligned; on a narrow screen the figure's loader wraps it to the width it gets
         # (hemaedu.figures._widget), so the title's text stays what the lesson wrote.
         title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)),
-        xaxis=dict(title=dict(text=wrap_text(x_title, AXIS_TITLE_WIDTH)), automargin=True),
+        xaxis=dict(title=dict(text=wrap_text(x_title, AXIS_TITLE_WIDTH), font=dict(size=12)), automargin=True),
         yaxis=dict(title=dict(text=y_title), automargin=True),
         template="plotly_white",
         font=FONT,

@@ -5,7 +5,7 @@ each size, the page is measured in Chromium (tests/browser/layout_probe.js) and 
 
 * no sideways scrolling of the page and nothing sticking out of the viewport (a wide table or
   figure scrolls inside its own box instead);
-* for every figure, a plot area of at least 200 x 120 px (each panel of a multi-panel figure
+* for every figure, a plot area of at least 200 x 100 px (each panel of a multi-panel figure
   at least 30 px tall), tick labels that do not collide, no text cut off at the figure's edge,
   and no plotly toolbar over its title;
 * every control's target (radio label, slider, button, drop-down) at least 24 x 24 px
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.browser
 PROBE_JS = (Path(__file__).resolve().parent / "layout_probe.js").read_text(encoding="utf-8")
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
 SHOTS = ARTIFACTS / "screenshots" / "layout"
-MIN_PLOT_WIDTH_PX, MIN_PLOT_HEIGHT_PX, MIN_PANEL_HEIGHT_PX = 200, 120, 30
+MIN_PLOT_WIDTH_PX, MIN_PLOT_HEIGHT_PX, MIN_PANEL_HEIGHT_PX = 200, 100, 30
 MIN_TARGET_PX = 24
 WAIT_MS = 120_000
 
