@@ -57,6 +57,55 @@ SEQUENCE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "sky_b
 
 FONT = dict(family="Arial, Helvetica, sans-serif", size=14, color="#1a1a1a")
 
+#: plotly's config for every lesson figure. No toolbar: on a phone it covers the title, and the
+#: lessons need no zoom, pan or export (drag-zooming is off too, see :func:`base_layout`, so a
+#: finger dragging over a chart scrolls the page). The figure follows its container's width.
+CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
+
+#: Characters per line of an axis title (about 280 px at 14 px: the plot on a 390 px phone).
+AXIS_TITLE_WIDTH = 38
+#: Characters per line of a category (row) label beside a chart.
+LABEL_WIDTH = 16
+
+
+def wrap_text(text: str, width: int) -> str:
+    """Break ``text`` into lines of at most ``width`` characters, at spaces, with plotly's ``<br>``.
+
+    Figures do not wrap text themselves: a long title or row label is cut off or squeezes the
+    plot on a phone. Text already holding a ``<br>`` is left as it is (its author chose the
+    breaks); a single word longer than ``width`` keeps a line of its own.
+
+    >>> wrap_text("Absolute neutrophil count (10^9/L)", 18)
+    'Absolute<br>neutrophil count<br>(10^9/L)'
+    >>> wrap_text("Platelets", 18)
+    'Platelets'
+    """
+    if width < 1:
+        raise ValueError(f"wrap_text: width must be at least 1 character, got {width!r}")
+    if "<br>" in text or len(text) <= width:
+        return text
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def category_ticks(categories: Any, width: int = LABEL_WIDTH) -> dict[str, Any]:
+    """Axis settings that show each category's label wrapped, leaving the data's labels as they are.
+
+    For a category axis whose categories never change (the app patches values, not rows).
+
+    >>> category_ticks(["Paroxysmal nocturnal hemoglobinuria", "ITP"])["ticktext"]
+    ['Paroxysmal<br>nocturnal<br>hemoglobinuria', 'ITP']
+    """
+    values = list(categories)
+    return {"tickmode": "array", "tickvals": values, "ticktext": [wrap_text(str(c), width) for c in values]}
+
+
+
 
 def base_layout(*, title: str, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     """Layout shared by all lessons: title, axis titles with units, readable font.
@@ -65,14 +114,18 @@ def base_layout(*, title: str, x_title: str, y_title: str, **extra: Any) -> dict
     'x (g/dL)'
     """
     layout: dict[str, Any] = dict(
-        title=dict(text=title, x=0.01, xanchor="left"),
-        xaxis=dict(title=dict(text=x_title), automargin=True),
+        # Left-aligned; on a narrow screen the figure's loader wraps it to the width it gets
+        # (hemaedu.figures._widget), so the title's text stays what the lesson wrote.
+        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)),
+        xaxis=dict(title=dict(text=wrap_text(x_title, AXIS_TITLE_WIDTH), font=dict(size=12)), automargin=True),
         yaxis=dict(title=dict(text=y_title), automargin=True),
         template="plotly_white",
         font=FONT,
         colorway=SEQUENCE,
         margin=dict(l=10, r=10, t=60, b=10),
         height=420,
+        # No drag-zoom (there is no toolbar to reset it): a finger on a chart scrolls the page.
+        dragmode=False,
     )
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(layout.get(key), dict):

@@ -89,6 +89,41 @@ function bundle(model) {
   return loading;
 }
 
+// plotly.js never wraps a title: on a phone a long one runs off the figure. Break it into
+// lines that fit the figure's width, in the drawn SVG only (the figure's data keeps the text),
+// after every draw, and keep the lines centred where plotly put the single line.
+const SVG_NS = "http://www.w3.org/2000/svg";
+function wrapTitle(gd) {
+  const svg = gd.querySelector(".main-svg");
+  const title = gd.querySelector(".g-gtitle .gtitle");
+  if (!svg || !title || title.querySelector("tspan.line")) return;  // plotly's own lines (<br>)
+  const x = parseFloat(title.getAttribute("x")) || 0;
+  const room = svg.getBoundingClientRect().width - x - 8;
+  const text = title.textContent;
+  if (room <= 0 || title.getComputedTextLength() <= room) return;
+  const words = text.split(/\s+/);
+  const lines = [];
+  for (const word of words) {
+    const candidate = lines.length ? lines[lines.length - 1] + " " + word : word;
+    title.textContent = candidate;
+    if (lines.length && title.getComputedTextLength() <= room) lines[lines.length - 1] = candidate;
+    else if (lines.length && lines[lines.length - 1] !== candidate) lines.push(word);
+    else lines[0] = candidate;
+  }
+  title.textContent = "";
+  const lineHeight = 1.2 * (parseFloat(getComputedStyle(title).fontSize) || 16);
+  lines.forEach((line, i) => {
+    const span = document.createElementNS(SVG_NS, "tspan");
+    span.setAttribute("x", String(x));
+    if (i) span.setAttribute("dy", String(lineHeight));
+    span.textContent = line;
+    title.appendChild(span);
+  });
+  const y = parseFloat(title.getAttribute("y")) || 0;
+  title.setAttribute("y", String(Math.max(y - ((lines.length - 1) * lineHeight) / 2, lineHeight)));
+  title.setAttribute("aria-label", text);
+}
+
 // anywidget calls this factory once per model, like plotly's own default export.
 export default () => {
   let figure;
@@ -107,11 +142,21 @@ export default () => {
       // because the figure's config has responsive: true).
       const el = context.el;
       const resize = () => el._responsiveChartHandler?.();
+      let wrapping = false;
+      const wrap = () => { try { wrapTitle(el); } catch (error) { /* leave plotly's title */ } };
       const observer = new ResizeObserver(resize);
       observer.observe(el);
       // The first draw may end after the element got its size (JupyterLab
       // attaches it later than Voila): resize once more when plotly is done.
-      const drawn = (event) => { if (event.detail?.element === el) resize(); };
+      const drawn = (event) => {
+        if (event.detail?.element !== el) return;
+        if (!wrapping && typeof el.on === "function") {
+          wrapping = true;
+          el.on("plotly_afterplot", wrap);
+        }
+        resize();
+        wrap();
+      };
       document.addEventListener("plotlywidget-after-render", drawn);
       return () => {
         observer.disconnect();
@@ -193,4 +238,7 @@ class FigureWidget(go.FigureWidget):
         # Follow the width of the page (see the loader's render): a projector, a
         # laptop and a narrow window each get a figure that fits. A validator,
         # because plotly assigns _config itself while it builds the figure.
-        return {**proposal["value"], "responsive": True}
+        # No toolbar either (see hemaedu.figures.CONFIG).
+        from . import CONFIG
+
+        return {**proposal["value"], **CONFIG}

@@ -11,7 +11,8 @@ an ANC at 7 %, 13 % and 33 % of the lower limit are three clearly separate
 points, where a linear axis would squeeze them together. A line joins each
 value to the lower limit, so its length shows the shortfall. Each band ends at
 the row's upper limit, or runs to the edge when the source gives a lower limit
-only; the real value and range are printed beside each row and in the hover.
+only; each row's label, real value and range are printed above it (so the plot
+keeps the whole width of a phone) and in the hover.
 
 Values below the range are drawn as left-pointing vermillion triangles, values
 above it as right-pointing orange triangles and values inside it as blue
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 
-from . import PALETTE, base_layout, make_figure
+from . import PALETTE, base_layout, make_figure, wrap_text
 
 __all__ = [
     "MAX_POSITION",
@@ -56,9 +57,14 @@ __all__ = [
 #: Edges of the relative scale (percent of the lower limit): values beyond are drawn at the edge.
 MIN_POSITION = 1.0
 MAX_POSITION = 600.0
-# Where the printed values start (right of the plotted scale, log axis).
-_TEXT_X = MAX_POSITION * 1.25
-_BAND_HALF_HEIGHT = 0.32
+# Each row's label and value are printed above its band, from the left edge of the scale, so
+# the plot keeps the figure's whole width (on a phone, labels beside the rows left it 90 px).
+_LEFT_EDGE = MIN_POSITION * 0.8
+_RIGHT_EDGE = MAX_POSITION * 1.3
+_BAND_HALF_HEIGHT = 0.2
+# Where the row's text sits, above its band (in rows), and the height of one row in pixels.
+_TEXT_OFFSET = _BAND_HALF_HEIGHT + 0.03
+_ROW_PX = 100
 
 #: The figure's traces, in drawing order; ``labels`` passed to
 #: :func:`make_blood_count_figure` names each one (its legend entry).
@@ -163,10 +169,19 @@ def trace_data(rows: Sequence[MeasureRow]) -> dict[str, dict[str, list]]:
                 target["x"].append(relative_position(mark.value, row.low))
                 target["y"].append(y)
                 target["customdata"].append(mark.text)
-        text["x"].append(_TEXT_X)
-        text["y"].append(y)
-        text["text"].append(row.side_text)
+        text["x"].append(_LEFT_EDGE)
+        text["y"].append(y + _TEXT_OFFSET)
+        text["text"].append(row_text(row))
     return {"band": band, "stem": stem, **points, "cutoff": cut, "other_limit": other, "text": text}
+
+
+def row_text(row: MeasureRow) -> str:
+    """The text above a row: its label in bold, then its value and range.
+
+    >>> row_text(MeasureRow("platelets", "Platelets (×10⁹/L)", 60.0, 150.0, 450.0, "low", "60 (range 150–450)", ""))
+    '<b>Platelets (×10⁹/L)</b><br>60 (range 150–450)'
+    """
+    return f"<b>{row.label}</b><br>{row.side_text}"
 
 
 def axis_labels(rows: Sequence[MeasureRow]) -> list[str]:
@@ -219,8 +234,8 @@ def make_blood_count_figure(
                        marker=dict(symbol="line-ns-open", color=PALETTE["purple"], size=26, line=dict(width=3))),
         "other_limit": dict(mode="markers", hovertemplate=hover,
                             marker=dict(symbol="diamond-open", color=PALETTE["black"], size=11, line=dict(width=2))),
-        "text": dict(mode="text", textposition="middle right", showlegend=False, hoverinfo="skip",
-                     textfont=dict(size=13, color="#1a1a1a")),
+        "text": dict(mode="text", textposition="top right", showlegend=False, hoverinfo="skip",
+                     textfont=dict(size=13, color="#1a1a1a"), cliponaxis=False),
     }
     traces = [go.Scatter(data[key], name=labels[key], meta=key, **styles[key]) for key in TRACES]
     layout = base_layout(
@@ -229,25 +244,29 @@ def make_blood_count_figure(
         y_title="",
         xaxis=dict(
             type="log",
-            range=[math.log10(MIN_POSITION * 0.8), math.log10(_TEXT_X * 22)],
-            tickvals=[MIN_POSITION, 2, 5, 10, 20, 50, 100, 200, MAX_POSITION],
-            ticktext=[f"≤{MIN_POSITION:g}", "2", "5", "10", "20", "50", f"100<br>{labels['tick_lower_limit']}",
-                      "200", f"≥{MAX_POSITION:g}"],
+            range=[math.log10(_LEFT_EDGE), math.log10(_RIGHT_EDGE)],
+            # No 50 or 200: beside the wider "100 / lower limit" they collided on a phone.
+            tickvals=[MIN_POSITION, 2, 5, 10, 20, 100, MAX_POSITION],
+            ticktext=[f"≤{MIN_POSITION:g}", "2", "5", "10", "20",
+                      f"100<br>{wrap_text(labels['tick_lower_limit'], 6)}", f"≥{MAX_POSITION:g}"],
             zeroline=False,
             fixedrange=True,
         ),
         yaxis=dict(
-            range=[-0.6, n - 0.4],
+            range=[-0.45, n - 1 + _TEXT_OFFSET + 0.42],
             tickvals=[_row_y(n, i) for i in range(n)],
             ticktext=axis_labels(rows),
+            # The labels are printed above the rows (the "text" trace); the ticks stay for
+            # screen readers' sake in the layout but are not drawn beside the plot.
+            showticklabels=False,
             fixedrange=True,
             showgrid=False,
             zeroline=False,
         ),
-        # Legend above the rows: below them it would collide with the axis title.
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        height=210 + 62 * n,
-        margin=dict(l=10, r=10, t=130, b=10),
+        # Legend at the foot of the figure (container coordinates, so it clears the axis title
+        # however many rows it wraps to on a phone).
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0),
+        height=300 + _ROW_PX * n,
+        margin=dict(l=10, r=10, t=60, b=10),
     )
-    layout["title"].update(y=0.98, yanchor="top")  # keep the title clear of the legend
     return make_figure(traces, layout, widget=widget)

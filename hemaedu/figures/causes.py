@@ -1,4 +1,4 @@
-"""Figures for lesson 02: the causes explorer (a sunburst) and the differential chart.
+"""Figures for lesson 02: the causes explorer (an icicle) and the differential chart.
 
 Side-effect-free builders. They take the small, already computed structures of
 :mod:`hemaedu.lessons.causes` (plain lists) and every learner-visible string
@@ -13,9 +13,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from . import PALETTE, base_layout, make_figure
+from . import PALETTE, base_layout, category_ticks, make_figure, wrap_text
 
-__all__ = ["CONSISTENT_STYLE", "LESS_LIKELY_STYLE", "make_causes_sunburst", "make_differential_chart"]
+__all__ = ["CONSISTENT_STYLE", "LESS_LIKELY_STYLE", "causes_labels", "make_causes_chart", "make_causes_sunburst",
+           "make_differential_chart"]
 
 #: How a differential bar looks when the chosen cellularity fits it, and when not:
 #: colour AND fill pattern differ, so the two never rely on colour alone.
@@ -23,47 +24,88 @@ CONSISTENT_STYLE = (PALETTE["blue"], "")
 LESS_LIKELY_STYLE = ("#BBBBBB", "/")
 
 
-def make_causes_sunburst(
+#: Columns the causes chart shows at once (cytopenia, origin, group); tapping a box zooms in
+#: and shows the columns under it (the causes themselves), tapping the left box zooms out.
+CAUSES_DEPTH = 3
+#: Characters per line of a box's label (a column is about 110 px wide on a phone).
+CAUSES_LABEL_WIDTH = 16
+
+
+def causes_labels(labels: Sequence[str]) -> list[str]:
+    """The boxes' labels, wrapped to fit a narrow column (also used when the app patches them).
+
+    >>> causes_labels(["Immune thrombocytopenia (ITP)"])
+    ['Immune<br>thrombocytopenia<br>(ITP)']
+    """
+    return [wrap_text(str(label), CAUSES_LABEL_WIDTH) for label in labels]
+
+
+def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
+    """The chart's height in pixels: about 36 px per box of the third column, so labels stay legible."""
+    parents = set(tree["parents"])
+    depth = {node: 0 for node, parent in zip(tree["ids"], tree["parents"], strict=True) if not parent}
+    for node, parent in zip(tree["ids"], tree["parents"], strict=True):  # parents come before children
+        if parent:
+            depth[node] = depth.get(parent, 0) + 1
+    last = CAUSES_DEPTH - 1
+    third = sum(1 for node, d in depth.items() if d == last or (d < last and node not in parents))
+    return max(460, 36 * third + 130)
+
+
+def make_causes_chart(
     tree: Mapping[str, Sequence[Any]], *, title: str, name: str, note: str, widget: bool = False
 ) -> go.Figure:
-    """A sunburst of causes: cytopenia -> origin -> group -> cause.
+    """An icicle of causes: cytopenia -> origin -> group -> cause, as columns from the left.
 
     ``tree`` holds equal-length lists ``ids``, ``labels``, ``parents``,
     ``values``, ``colors`` and ``hovertext`` (see
-    :func:`hemaedu.lessons.causes.model.compute_causes`). Leaves are coloured by
-    mechanism. The trace is called ``name`` (id ``"causes"`` in its ``meta``); ``note`` (under the chart) says how
-    to read the rings.
+    :func:`hemaedu.lessons.causes.render.sunburst_tree`). Leaves are coloured by mechanism.
+    The trace is called ``name`` (id ``"causes"`` in its ``meta``); ``note`` (under the chart)
+    says how to read and zoom it.
+
+    Why not a sunburst: its outer ring held the causes' names about 3 px tall, readable only by
+    hovering, which a phone cannot do. The icicle's boxes are rectangles with horizontal text;
+    three columns show at once and a tap on a box zooms into it (the path bar above leads back).
     """
-    trace = go.Sunburst(
+    trace = go.Icicle(
         name=name,
         meta="causes",
         ids=list(tree["ids"]),
-        labels=list(tree["labels"]),
+        labels=causes_labels(tree["labels"]),
         parents=list(tree["parents"]),
         values=list(tree["values"]),
         branchvalues="total",
         marker=dict(colors=list(tree["colors"]), line=dict(color="#ffffff", width=1)),
         hovertext=list(tree["hovertext"]),
         hovertemplate="%{hovertext}<extra></extra>",
-        insidetextorientation="radial",
-        maxdepth=-1,
+        textinfo="label",
+        textfont=dict(size=13),
+        tiling=dict(orientation="h", pad=2),
+        pathbar=dict(visible=True, side="top", textfont=dict(size=13)),
+        maxdepth=CAUSES_DEPTH,
         sort=False,
     )
     layout = base_layout(
         title=title,
-        # A sunburst has no axes; the "axis" titles are kept empty on purpose and
-        # the ring order is explained in the subtitle-like annotation instead.
+        # An icicle has no axes; the "axis" titles are kept empty on purpose and
+        # the column order is explained in the note under the chart instead.
         x_title="",
         y_title="",
-        height=620,
-        margin=dict(l=10, r=10, t=70, b=40),
+        height=causes_height(tree),
+        margin=dict(l=10, r=10, t=70, b=110),
         annotations=[dict(
-            text=note,
-            x=0, y=-0.05, xref="paper", yref="paper", showarrow=False, xanchor="left",
-            font=dict(size=12),
+            text=wrap_text(note, 48),
+            x=0, y=0, xref="paper", yref="paper", yanchor="top", showarrow=False, xanchor="left",
+            font=dict(size=12), align="left",
         )],
     )
+    layout.pop("xaxis")
+    layout.pop("yaxis")
     return make_figure([trace], layout, widget=widget)
+
+
+#: The name lesson code used while the chart was a sunburst.
+make_causes_sunburst = make_causes_chart
 
 
 def make_differential_chart(
@@ -123,9 +165,12 @@ def make_differential_chart(
         title=title,
         x_title=x_title,
         y_title=y_title,
-        xaxis=dict(range=[0, 100], ticksuffix="%", dtick=10),
-        yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(conditions)),
-        height=max(420, 28 * len(conditions) + 140),
+        # No fixed tick step: plotly spaces the ticks by the width it gets (11 collided on a phone).
+        xaxis=dict(range=[0, 100], ticksuffix="%"),
+        # Long names wrap onto up to three lines: the plot keeps most of a phone's width.
+        yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=list(conditions),
+                   **category_ticks(conditions), tickfont=dict(size=11)),
+        height=max(420, 58 * len(conditions) + 140),
         shapes=shapes,
     )
     return make_figure([bars, line], layout, widget=widget)

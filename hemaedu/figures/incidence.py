@@ -38,12 +38,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from . import PALETTE, base_layout, make_figure
+from . import PALETTE, base_layout, category_ticks, make_figure, wrap_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -71,6 +72,10 @@ OUTLINES_FILE = "world_countries_110m.geojson"
 MAP_TRACE = {"outlines": "outlines", "markers": "markers"}
 #: Trace ids (``meta``) of the ranked chart.
 RANK_TRACE = {"with_ci": "with_ci", "without_ci": "without_ci"}
+#: Characters per line of a population label of the ranked chart.
+RANK_LABEL_WIDTH = 18
+#: Characters of a population label the ranked chart shows (four lines at most).
+RANK_LABEL_LIMIT = 54
 
 #: One row of the incidence table, as ``hemaedu.data.records`` gives it (``None`` = missing).
 Row = Mapping[str, Any]
@@ -306,7 +311,7 @@ def make_incidence_map(
         ),
         annotations=[
             dict(
-                text=_text(labels, "note"),
+                text=wrap_text(_text(labels, "note"), 48),
                 x=0.01, y=-0.02, xref="paper", yref="paper", showarrow=False,
                 xanchor="left", yanchor="top", font=dict(size=12),
             )
@@ -346,6 +351,12 @@ def ranked_arrays(
         if text in labels:  # keep categories unique
             text += f" ({_id(r)})"
         labels.append(text)
+    # Long population names are shortened (the hover and the table give them whole) and wrap, so
+    # the dots keep most of a phone's width (they had 64 px) and rows stay apart.
+    short = [_shorten(text) for text in labels]
+    # Two names alike up to the cut keep their whole text: categories must stay unique.
+    short = [s if short.count(s) == 1 else text for s, text in zip(short, labels, strict=True)]
+    labels = [_wrap_keeping_tag(text) for text in short]
     out: dict[str, Any] = {"categories": labels}
     for key, keep in (("with_ci", True), ("without_ci", False)):
         sel = [(lab, r) for lab, r in zip(labels, ordered, strict=True) if has_ci(r) is keep]
@@ -363,9 +374,31 @@ def ranked_arrays(
     return out
 
 
+def _shorten(label: str, limit: int = RANK_LABEL_LIMIT) -> str:
+    """``label`` cut at a word to about ``limit`` characters with an ellipsis, keeping a final
+    ``[tag]`` (such as the claims tag).
+
+    >>> _shorten("Mexico: People registered with the Mexican Institute of Social Security [claims]", 40)
+    'Mexico: People registered with the… [claims]'
+    """
+    match = re.search(r"\s*\[[^\]]*\]$", label)
+    tag = match.group(0) if match else ""
+    head = label[: len(label) - len(tag)]
+    if len(head) <= limit:
+        return label
+    return head[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…" + tag
+
+
+def _wrap_keeping_tag(label: str) -> str:
+    """``label`` wrapped, its final ``[tag]`` kept on the last line (the tag ends the label)."""
+    match = re.search(r"\s*\[[^\]]*\]$", label)
+    tag = match.group(0) if match else ""
+    return wrap_text(label[: len(label) - len(tag)], RANK_LABEL_WIDTH) + tag
+
+
 def ranked_height(n: int) -> int:
-    """The ranked chart's height in pixels for ``n`` categories."""
-    return 150 + 24 * max(n, 3)
+    """The ranked chart's height in pixels for ``n`` categories (rows hold up to three lines)."""
+    return 150 + 56 * max(n, 3)
 
 
 _ranked_height = ranked_height  # the name lesson code used before issue 10
@@ -425,7 +458,7 @@ def make_ranked_chart(
         y_title="",
         height=ranked_height(len(a["categories"])),
         xaxis=dict(range=[0, _x_max(full)], zeroline=True, gridcolor="#e5e5e5"),
-        yaxis=dict(categoryorder="array", categoryarray=a["categories"], tickfont=dict(size=12)),
+        yaxis=dict(categoryorder="array", categoryarray=a["categories"], tickfont=dict(size=11)),
         legend=dict(orientation="h", x=0, y=-0.08, yanchor="top", xanchor="left"),
         margin=dict(l=10, r=20, t=60, b=90),
     )
@@ -483,8 +516,9 @@ def make_expected_cases_chart(
         title=label or _text(labels, "title"),
         x_title=_text(labels, "x_title"),
         y_title="",
-        height=230,
+        height=260,  # a phone wraps the axis title: the bar keeps 120 px
         xaxis=dict(range=expected_x_range(result), rangemode="tozero"),
+        yaxis=category_ticks([_text(labels, "category")], 12),
         showlegend=False,
         margin=dict(l=10, r=20, t=60, b=10),
     )

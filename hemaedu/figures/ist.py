@@ -26,7 +26,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from . import PALETTE, base_layout, make_figure
+from . import PALETTE, base_layout, make_figure, wrap_text
 
 __all__ = [
     "FOREST_IDS",
@@ -45,10 +45,12 @@ EVIDENCE_STYLE: dict[bool, dict[str, str]] = {
     False: {"symbol": "circle", "color": PALETTE["vermillion"]},
 }
 #: Trace ids (``meta``) of the forest: highlighted intervals, dimmed intervals, randomized and other points.
-FOREST_IDS = ("intervals", "intervals_dimmed", "randomized", "single_arm")
+FOREST_IDS = ("intervals", "intervals_dimmed", "randomized", "single_arm", "labels")
 #: Trace ids (``meta``) of the simulation: histogram, true-rate line, middle-95% strip, Wilson strip, true-rate marker.
 SIMULATION_IDS = ("cohorts", "true_rate", "middle", "wilson", "true_rate_marker")
 
+#: Characters per line of a forest row's label.
+FOREST_LABEL_WIDTH = 40
 # Rows outside the highlighted comparison stay visible but faint.
 _DIMMED = 0.25
 
@@ -70,31 +72,48 @@ class ForestRow:
     hover: str
 
 
+def forest_label(label: str) -> str:
+    """A forest row's label as the chart shows it: wrapped onto short lines.
+
+    >>> forest_label("Scheinberg 2011 [randomized]: hATG + CsA, 6 mo, n=60")
+    'Scheinberg 2011 [randomized]: hATG +<br>CsA, 6 mo, n=60'
+    """
+    return wrap_text(label, FOREST_LABEL_WIDTH)
+
+
 def forest_traces(rows: Sequence[ForestRow]) -> dict[str, dict[str, Any]]:
     """The changing values of the forest's traces, by trace id (``meta``, :data:`FOREST_IDS`).
 
     Intervals are one line trace each for highlighted and dimmed rows, with ``None`` gaps
     between rows, so a whole chart is four small traces.
 
+    Each row's label is printed above its interval (trace ``"labels"``), from the left edge, so
+    the plot keeps the figure's whole width: beside the rows, the labels left it 64 px on a phone.
+
     >>> t = forest_traces([ForestRow("a", 50.0, 30.0, 70.0, True, True, "h")])
-    >>> t["intervals"]["x"], t["randomized"]["y"], t["single_arm"]["x"]
-    ([30.0, 70.0, None], ['a'], [])
+    >>> t["intervals"]["x"], t["randomized"]["y"], t["single_arm"]["x"], t["labels"]["text"]
+    ([30.0, 70.0, None], ['a'], [], ['a'])
     """
     lines: dict[bool, dict[str, list[Any]]] = {flag: {"x": [], "y": []} for flag in (True, False)}
     points: dict[bool, dict[str, list[Any]]] = {
         flag: {"x": [], "y": [], "hovertext": [], "marker.opacity": []} for flag in (True, False)
     }
+    labels: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
     for row in rows:
+        label = row.label
+        labels["x"].append(0.0)
+        labels["y"].append(label)
+        labels["text"].append(forest_label(label))
         line = lines[row.highlighted]
         line["x"] += [row.low, row.high, None]
-        line["y"] += [row.label, row.label, None]
+        line["y"] += [label, label, None]
         group = points[row.randomized]
         group["x"].append(row.percent)
-        group["y"].append(row.label)
+        group["y"].append(label)
         group["hovertext"].append(row.hover)
         group["marker.opacity"].append(1.0 if row.highlighted else _DIMMED)
     return {"intervals": lines[True], "intervals_dimmed": lines[False],
-            "randomized": points[True], "single_arm": points[False]}
+            "randomized": points[True], "single_arm": points[False], "labels": labels}
 
 
 def make_forest(rows: Sequence[ForestRow], *, texts: Mapping[str, str], widget: bool = False,
@@ -109,7 +128,7 @@ def make_forest(rows: Sequence[ForestRow], *, texts: Mapping[str, str], widget: 
     >>> fig = make_forest([ForestRow("Trial: drug, 6 mo, n=60", 68.3, 55.8, 78.7, True, True, "41/60")],
     ...                   texts=texts)
     >>> [t.meta for t in fig.data], fig.layout.xaxis.title.text
-    (['intervals', 'intervals_dimmed', 'randomized', 'single_arm'], 'X_TITLE')
+    (['intervals', 'intervals_dimmed', 'randomized', 'single_arm', 'labels'], 'X_TITLE')
     """
     values = forest_traces(rows)
     data: list[Any] = [
@@ -128,18 +147,29 @@ def make_forest(rows: Sequence[ForestRow], *, texts: Mapping[str, str], widget: 
             marker={"symbol": style["symbol"], "color": style["color"], "size": 12,
                     "line": {"color": "#000000", "width": 1}, "opacity": trace["marker.opacity"]},
         ))
+    data.append(go.Scatter(meta="labels", name="", mode="text", textposition="top right", showlegend=False,
+                           hoverinfo="skip", cliponaxis=False, textfont={"size": 11, "color": "#1a1a1a"},
+                           **values["labels"]))
     layout = base_layout(
         title=texts["title"], x_title=texts["x_title"], y_title="",
-        xaxis={"range": [0, 100], "dtick": 10, "zeroline": False},
+        # No fixed tick step: plotly spaces the ticks by the width it gets (every 10 collided on a phone).
+        xaxis={"range": [0, 100], "zeroline": False},
         # First row at the top, in the order the rows are given.
-        yaxis={"autorange": "reversed", "type": "category", "tickfont": {"size": 12}},
+        # The row labels are printed above the rows (trace "labels"), not beside them.
+        yaxis={"autorange": "reversed", "type": "category", "showticklabels": False, "showgrid": False},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-        height=height, margin={"l": 10, "r": 20, "t": 60, "b": 80},
+        # Rows tall enough for labels wrapped onto up to four lines.
+        height=max(height, 190 + 54 * len(rows)), margin={"l": 10, "r": 20, "t": 95, "b": 80},
     )
     return make_figure(data, layout, widget=widget)
 
 
 # --------------------------------------------------------------------------- cohort simulator
+
+
+def strip_labels(strip: Sequence[str]) -> list[str]:
+    """The simulator's strip rows as drawn: wrapped, so the histogram keeps a phone's width."""
+    return [wrap_text(label, 14) for label in strip]
 
 
 def simulation_traces(*, centres: Sequence[float], shares: Sequence[float], width: float, true_percent: float,
@@ -155,6 +185,7 @@ def simulation_traces(*, centres: Sequence[float], shares: Sequence[float], widt
     ([30.0, 70.0], [45.0, 45.0], [25.0, 45.0, 66.0])
     """
     top = max(shares, default=0.0)
+    strip = strip_labels(strip)
     return {
         "cohorts": {"x": list(centres), "y": list(shares), "width": width},
         "true_rate": {"x": [true_percent, true_percent], "y": [0.0, top * 1.05 if top > 0 else 1.0]},
@@ -196,12 +227,13 @@ def make_simulation(*, centres: Sequence[float], shares: Sequence[float], width:
     ]
     layout = base_layout(
         title=texts["title"], x_title=texts["x_title"], y_title=texts["y_title"],
-        xaxis={"range": [-2, 102], "dtick": 10, "zeroline": False},
-        yaxis={"domain": [0, 0.68], "rangemode": "tozero"},
-        yaxis2={"domain": [0.76, 1.0], "type": "category", "categoryorder": "array",
-                "categoryarray": list(reversed(strip)), "anchor": "x", "automargin": True, "tickfont": {"size": 12}},
+        xaxis={"range": [-2, 102], "zeroline": False},
+        yaxis={"domain": [0, 0.62], "rangemode": "tozero"},
+        yaxis2={"domain": [0.7, 1.0], "type": "category", "categoryorder": "array",
+                "categoryarray": list(reversed(strip_labels(strip))), "anchor": "x", "automargin": True,
+                "tickfont": {"size": 12}},
         bargap=0, legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
-        height=480, margin={"l": 10, "r": 20, "t": 60, "b": 90},
+        height=560, margin={"l": 10, "r": 20, "t": 60, "b": 90},
     )
     return make_figure(data, layout, widget=widget)
 

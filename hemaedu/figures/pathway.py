@@ -13,7 +13,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from . import PALETTE, SEQUENCE, base_layout, make_figure
+from . import PALETTE, SEQUENCE, base_layout, category_ticks, make_figure
 
 __all__ = ["PATTERNS", "make_outcomes_chart", "make_pathway_map", "treatment_colours"]
 
@@ -89,11 +89,16 @@ def make_pathway_map(
         x_title=x_title,
         y_title=y_title,
         barmode="overlay",
-        height=560,
-        xaxis=dict(range=[age_range[0], age_range[1] + 1], dtick=10),
-        yaxis=dict(categoryorder="array", categoryarray=list(situations), autorange="reversed"),
-        legend=dict(title=dict(text=legend_title), orientation="h", y=-0.18, yanchor="top", x=0),
-        margin=dict(l=10, r=10, t=60, b=120),
+        height=max(560, 260 + 50 * len(situations)),  # rows for labels on three lines
+        # No fixed tick step: plotly spaces the ticks by the width it gets (every 10 collided on a phone).
+        xaxis=dict(range=[age_range[0], age_range[1] + 1]),
+        # The situations' long names wrap, so the bars keep most of a phone's width.
+        yaxis=dict(categoryorder="array", categoryarray=list(situations), autorange="reversed",
+                   **category_ticks(situations), tickfont=dict(size=11)),
+        # The legend's title above its items, which then get the figure's whole width on a phone.
+        legend=dict(title=dict(text=legend_title, side="top"), orientation="h", yref="container", y=0,
+                    yanchor="bottom", x=0),
+        margin=dict(l=10, r=10, t=60, b=10),
     )
     return make_figure(traces, layout, widget=widget)
 

@@ -272,18 +272,66 @@ class App:
             children.append(w.VBox([heading, box]))
         return [*children, *self.figures.values(), self.status, self.details_html]
 
+    def _is_output(self, widget: w.Widget) -> bool:
+        """Whether ``widget`` shows the app's result (a figure, the summary, the details)."""
+        outputs = [*self.figures.values(), self.status, self.details_html]
+        if any(widget is o for o in outputs):
+            return True
+        children = getattr(widget, "children", ())
+        return bool(children) and all(self._is_output(child) for child in children)
+
+    def _split_layout(self, children: list[w.Widget]) -> tuple[list[w.Widget], list[w.Widget]] | None:
+        """(controls, results) when the children are controls first, then a figure and its texts.
+
+        Only such apps get the two-column layout: an app that interleaves questions and results
+        (a case player, a drill) keeps its single column, in its own order.
+        """
+        first_output = next((i for i, child in enumerate(children) if self._is_output(child)), None)
+        if not first_output or not self.figures:
+            return None
+        side, main = children[:first_output], children[first_output:]
+        if not all(self._is_output(child) for child in main):
+            return None
+        return side, main
+
+    def _layout(self, children: list[w.Widget]) -> w.Box:
+        """The app's box: controls beside the figure and its verdict on a wide screen.
+
+        hemaedu/static/controls.css (loaded with every control) does the layout: the columns
+        sit side by side when the app is at least about 50em wide (a container query, so a
+        narrow JupyterLab panel stacks them too), the controls then stay in view while the
+        learner scrolls through the results, and on a phone they stack, controls first.
+        """
+        split = self._split_layout(children)
+        if split is None:
+            box = w.VBox(children)
+            box.add_class("hemaedu-layout")
+            return box
+        side, main = w.VBox(split[0]), w.VBox(split[1])
+        side.add_class("hemaedu-layout-side")
+        main.add_class("hemaedu-layout-main")
+        columns = w.Box([side, main])
+        columns.add_class("hemaedu-layout-columns")
+        box = w.VBox([columns])
+        box.add_class("hemaedu-layout")
+        box.add_class("hemaedu-layout-split")
+        return box
+
     @property
     def container(self) -> w.Box:
         if self._container is None:
             # The page may only propose control values: every widget the app shows is guarded
             # once here (hemaedu._trust), so a crafted message cannot change a range or a label.
-            self._container = guard_tree(w.VBox(self.layout_children()))
+            self._container = guard_tree(self._layout(self.layout_children()))
             self._container.add_class(self.css_class)
         return self._container
 
     def static_html(self) -> str:
         """The figures and summary as HTML that needs no kernel (plotly.js not included)."""
-        figures = "\n".join(f.to_html(full_html=False, include_plotlyjs=False) for f in self.figures.values())
+        from ..figures import CONFIG
+
+        figures = "\n".join(f.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
+                            for f in self.figures.values())
         if not self.figures:  # an app of controls only: show where they stand
             figures = "".join(
                 f"<p><strong>{html.escape(c.description)}</strong>: {html.escape(c.readout)}</p>"

@@ -7,11 +7,20 @@ Thin :class:`~hemaedu.lessons._app.App` subclasses: controls, a pure compute
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from typing import Any
 
 from ... import thresholds
 from ...controls import Choice
-from ...figures.causes import CONSISTENT_STYLE, LESS_LIKELY_STYLE, make_causes_sunburst, make_differential_chart
+from ...figures.causes import (
+    CONSISTENT_STYLE,
+    LESS_LIKELY_STYLE,
+    causes_height,
+    causes_labels,
+    make_causes_chart,
+    make_differential_chart,
+)
 from .._app import App, measure_slider
 from . import model, render
 from .render import t
@@ -87,28 +96,72 @@ class CausesApp(App):
             ),
         }
 
+    # -- zooming: the table and the summary follow the box the learner zoomed into ----------
+    #: The id of the box the chart is zoomed into ("" for the whole chart). Set by a tap or click
+    #: on the chart (plotly zooms the icicle itself), reset when a filter changes.
+    focus: str = ""
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        self.trace("causes").on_click(self._on_chart_click)
+
+    def _on_chart_click(self, trace: Any, points: Any, _state: Any) -> None:
+        if not points.point_inds:
+            return
+        self.zoom(trace.ids[points.point_inds[0]])
+
+    def zoom(self, node_id: str) -> None:
+        """Follow a click on box ``node_id`` as plotly's icicle does: a box with boxes under it
+        becomes the zoom; the box zoomed into (drawn at the left) zooms out to its parent; a
+        cause (a leaf) changes nothing."""
+        parents = dict(zip(self.trace("causes").ids, self.trace("causes").parents, strict=True))
+        if node_id not in parents:
+            raise ValueError(f"the causes chart has no box {node_id!r}")
+        if node_id == self.focus:
+            self.focus = parents[node_id]
+        elif node_id in parents.values():
+            self.focus = node_id
+        else:
+            return
+        # What the page shows is now plotly's own zoom: the next filter change must reset it.
+        self._sent.pop((*self._locate("causes"), "level"), None)
+        self._write_text()
+
+    def focused(self, view: model.CausesView) -> model.CausesView:
+        """``view`` narrowed to the causes under the zoomed box (all of them without a zoom)."""
+        node = next((n for n in view.nodes if n.node_id == self.focus), None)
+        if node is None:
+            return view
+        under = [n.cause for n in view.nodes if n.cause is not None and n.node_id.startswith(node.node_id + "/")]
+        rows = tuple({r["cause_id"]: r for r in under}.values())
+        counts = tuple(sorted(Counter(model.mechanism_of(r) for r in rows).items(), key=lambda kv: (-kv[1], kv[0])))
+        origins = tuple(sorted(Counter(r["origin"] for r in rows).items()))
+        return dataclasses.replace(view, affects=node.path[0], rows=rows, counts=counts, origins=origins)
+
     def compute(self, **values: Any) -> model.CausesView:
         return model.compute_causes(values["affects"], values["mechanism"])
 
     def make_figure(self, view: model.CausesView) -> Any:
-        return make_causes_sunburst(render.sunburst_tree(view), title=render.causes_title(view.affects),
-                                    name=t("causes.trace_name"), note=t("causes.rings_note"), widget=True)
+        return make_causes_chart(render.sunburst_tree(view), title=render.causes_title(view.affects),
+                                 name=t("causes.trace_name"), note=t("causes.columns_note"), widget=True)
 
     def patch(self, view: model.CausesView) -> dict[str, dict[str, Any]]:
+        self.focus = ""  # a filter changed: the chart starts from its top again
         tree = render.sunburst_tree(view)
         return {
             "causes": {
-                "ids": tree["ids"], "labels": tree["labels"], "parents": tree["parents"],
+                "ids": tree["ids"], "labels": causes_labels(tree["labels"]), "parents": tree["parents"],
                 "values": tree["values"], "marker.colors": tree["colors"], "hovertext": tree["hovertext"],
+                "level": "",
             },
-            "layout": {"title.text": render.causes_title(view.affects)},
+            "layout": {"title.text": render.causes_title(view.affects), "height": causes_height(tree)},
         }
 
     def summary(self, view: model.CausesView) -> str:
-        return render.causes_summary(view)
+        return render.causes_summary(self.focused(view))
 
     def details(self, view: model.CausesView) -> str:
-        return render.causes_table(view)
+        return render.causes_table(self.focused(view))
 
 
 def differential_explorer(**values: Any) -> DifferentialApp:

@@ -1,0 +1,182 @@
+"""Every lesson as a student sees it on a phone (390 x 844) and a laptop (1366 x 768), in Voila.
+
+For each lesson of the registry (hemaedu/lessons/registry.toml, never a list typed here) and
+each size, the page is measured in Chromium (tests/browser/layout_probe.js) and must show:
+
+* no sideways scrolling of the page and nothing sticking out of the viewport (a wide table or
+  figure scrolls inside its own box instead);
+* for every figure, a plot area of at least 200 x 100 px (each panel of a multi-panel figure
+  at least 30 px tall), tick labels that do not collide, no text cut off at the figure's edge,
+  and no plotly toolbar over its title;
+* every control's target (radio label, slider, button, drop-down) at least 24 x 24 px
+  (WCAG 2.2, 2.5.8);
+* on the laptop, the controls of a two-column app beside its figure, not above it.
+
+Each lesson is loaded once, measured at the phone size, then at the laptop size (the page is
+resized: the figures follow their container's width). Screenshots of both sizes go to
+test-artifacts/screenshots/layout/<lesson>-<size>.png for review.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from servers import ARTIFACTS, wait_for_voila
+
+from hemaedu.lessons import LESSONS
+
+pytestmark = pytest.mark.browser
+
+PROBE_JS = (Path(__file__).resolve().parent / "layout_probe.js").read_text(encoding="utf-8")
+SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 768}}
+SHOTS = ARTIFACTS / "screenshots" / "layout"
+MIN_PLOT_WIDTH_PX, MIN_PLOT_HEIGHT_PX, MIN_PANEL_HEIGHT_PX = 200, 100, 30
+MIN_TARGET_PX = 24
+WAIT_MS = 120_000
+
+#: Every lesson of the registry, by notebook stem.
+LESSON_NAMES = [lesson.name for lesson in LESSONS]
+
+
+def expected_figures(lesson_name: str) -> int:
+    """How many figures the lesson's apps draw (built in Python, as the notebook builds them)."""
+    lesson = next(item for item in LESSONS if item.name == lesson_name)
+    return sum(len(getattr(lesson.app(app), "figures", {}) or {}) for app in lesson.apps)
+
+
+_SPLIT_JS = """
+() => [...document.querySelectorAll('.hemaedu-layout-split')].map((app) => {
+  const side = app.querySelector('.hemaedu-layout-side').getBoundingClientRect();
+  const main = app.querySelector('.hemaedu-layout-main').getBoundingClientRect();
+  return {side: [side.left, side.right, side.top], main: [main.left, main.right, main.top]};
+})
+"""
+
+_HEIGHT_JS = """
+() => {
+  let height = document.scrollingElement.scrollHeight;
+  for (const el of document.querySelectorAll('*')) {
+    const style = getComputedStyle(el);
+    if (/(auto|scroll)/.test(style.overflowY) && el.scrollHeight > el.clientHeight) {
+      height = Math.max(height, el.scrollHeight + el.getBoundingClientRect().top);
+    }
+  }
+  return Math.ceil(height);
+}
+"""
+
+
+def _settle(page: Any, figures: int) -> None:
+    """Wait until every figure is drawn and plotly has stopped resizing them."""
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=figures, timeout=WAIT_MS)
+    last, deadline = None, time.monotonic() + 15
+    while time.monotonic() < deadline:
+        sizes = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map("
+                              "(gd) => Math.round(gd.getBoundingClientRect().width))")
+        if sizes == last:
+            return
+        last = sizes
+        page.wait_for_timeout(700)
+
+
+def _shoot(page: Any, path: Path, viewport: dict[str, int]) -> None:
+    """A full-page screenshot (Voila scrolls inside a panel: grow the viewport to the content)."""
+    height = min(int(page.evaluate(_HEIGHT_JS)), 16_000)
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+    page.wait_for_timeout(500)
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
+
+
+@pytest.fixture(scope="module")
+def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
+    """``measured[lesson][size]``: the probe's result for a lesson at a size (loaded once per lesson)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    cache: dict[str, dict[str, Any]] = {}
+
+    class Lazy(dict):  # type: ignore[type-arg]
+        def __missing__(self, lesson: str) -> dict[str, Any]:
+            context = chromium.new_context(viewport=SIZES["phone"], locale="en-US", device_scale_factor=1)
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                ("http://127.0.0.1", "data:", "blob:", "about:")) else route.abort("blockedbyclient"))
+            page = context.new_page()
+            try:
+                page.goto(voila.lesson_url(lesson), wait_until="domcontentloaded", timeout=WAIT_MS)
+                wait_for_voila(page, timeout=WAIT_MS)
+                figures = expected_figures(lesson)
+                results: dict[str, Any] = {}
+                for size, viewport in SIZES.items():
+                    page.set_viewport_size(viewport)
+                    _settle(page, figures)
+                    results[size] = page.evaluate(PROBE_JS)
+                    results[size]["split"] = page.evaluate(_SPLIT_JS)
+                    results[size]["figures_expected"] = figures
+                    _shoot(page, SHOTS / f"{lesson}-{size}.png", viewport)
+            finally:
+                context.close()
+            self[lesson] = results
+            return results
+
+    cache = Lazy()
+    yield cache
+
+
+def layout_problems(m: dict[str, Any], size: str) -> list[str]:
+    """Everything on the measured page that fails a student at this size, as readable lines."""
+    problems = []
+    if m["scrollWidth"] > m["viewport"] + 1:
+        problems.append(f"the page scrolls sideways: {m['scrollWidth']} px wide in a {m['viewport']} px viewport")
+    problems += [f"a panel scrolls sideways: {s}" for s in m["scrollers"]]
+    problems += [f"sticks out of the viewport (right edge at {s['right']} px): {s['el']}" for s in m["sticking_out"]]
+    problems += [f"table neither fits nor scrolls inside itself: {t['el']}" for t in m["tables"] if not t["fits"]]
+    if len(m["figures"]) < m["figures_expected"]:
+        problems.append(f"{len(m['figures'])} figures drawn, {m['figures_expected']} expected")
+    for fig in m["figures"]:
+        name = f"figure {fig['title'][:50]!r}"
+        areas = fig["plot_areas"]
+        if not areas:
+            problems.append(f"{name} has no plot area")
+            continue
+        width = max(a["right"] for a in areas) - min(a["x"] for a in areas)
+        height = max(a["bottom"] for a in areas) - min(a["y"] for a in areas)
+        if width < MIN_PLOT_WIDTH_PX or height < MIN_PLOT_HEIGHT_PX:
+            problems.append(f"{name}: plot area {width:.0f} x {height:.0f} px, below "
+                            f"{MIN_PLOT_WIDTH_PX} x {MIN_PLOT_HEIGHT_PX}")
+        thin = [round(a["h"]) for a in areas if a["h"] < MIN_PANEL_HEIGHT_PX]
+        if thin:
+            problems.append(f"{name}: panels {thin} px tall, below {MIN_PANEL_HEIGHT_PX}")
+        if fig["tick_collisions"]:
+            problems.append(f"{name}: tick labels collide: {fig['tick_collisions'][:4]}")
+        if fig["clipped"]:
+            problems.append(f"{name}: text cut off at the figure's edge: {fig['clipped'][:4]}")
+        if fig["modebar_over_title"]:
+            problems.append(f"{name}: plotly's toolbar covers the title")
+    small = [t for t in m["targets"] if t["w"] < MIN_TARGET_PX or t["h"] < MIN_TARGET_PX]
+    problems += [f"target {t['w']} x {t['h']} px, below {MIN_TARGET_PX} px: {t['el']}" for t in small]
+    if size == "laptop":
+        for app in m["split"]:
+            side, main = app["side"], app["main"]
+            if not (side[1] <= main[0] + 1 and abs(side[2] - main[2]) < 40):
+                problems.append(f"controls not beside their figure on a laptop: controls {side}, results {main}")
+    return problems
+
+
+def test_every_registry_lesson_has_a_notebook() -> None:
+    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    assert LESSON_NAMES and all((notebooks / f"{name}.ipynb").is_file() for name in LESSON_NAMES)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lesson", LESSON_NAMES)
+def test_lesson_layout(lesson: str, size: str, measured: dict[str, dict[str, Any]]) -> None:
+    m = measured[lesson][size]
+    assert m["targets"], "no control found: did the lesson's apps render?"
+    problems = layout_problems(m, size)
+    assert not problems, f"{lesson} at {size} size ({m['viewport']} px):\n  " + "\n  ".join(problems)
