@@ -306,3 +306,18 @@ def test_scaffold_creates_a_lesson_that_runs(tmp_path: Path) -> None:
                             timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["Practice", "lesson", "20", "hemaedu-app-practice_lesson"]
+
+
+def test_every_source_reads_as_a_short_author_and_year_citation() -> None:
+    # Before: "Scheinberg and et 2009", "Fourth National Conference on Aplastic Anemia (China
+    # and 1987): 1987" and whole paper titles reached the learner's running text.
+    from hemaedu import data
+    from hemaedu.lessons.content import cite
+
+    for ref in data.records("references"):
+        short = cite(ref["source_id"])
+        assert " and et" not in short and short.count("(") == short.count(")"), (ref["source_id"], short)
+        assert len(short) <= 45, (ref["source_id"], short)
+        if ref.get("year") and not ref.get("short_citation"):
+            assert short.endswith(str(ref["year"])), (ref["source_id"], short)
+    assert cite("scheinberg2009") == "Scheinberg et al. 2009"

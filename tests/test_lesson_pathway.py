@@ -337,7 +337,7 @@ def test_no_chart_puts_two_outcome_kinds_on_one_axis():
         app.controls["chart"].value = chart
         kinds = {(r["measure"], float(r["timepoint_years"])) for r in app.view.rows}
         assert len(kinds) == 1, (chart, kinds)
-        axis = app.figure.layout.xaxis.title.text
+        axis = app.figure.layout.xaxis.title.text.replace("<br>", " ")  # wrapped to fit a phone
         assert axis == render.x_title(app.view)
         assert render.when(chart.timepoint_years) in axis
     # The response predictors are two charts now: response at 6 months, survival at 5 years.
@@ -523,34 +523,6 @@ def test_classification_table_maps_every_class_onto_camitta_grades():
     shown = lesson.classification_table().data
     for r in CLASSES.values():
         assert r["class_name"] in shown and cite(r["source_id"]) in shown
-
-
-# ----------------------------------------------------------------------- contract for apps not yet in the registry
-
-NEW_APPS = ("workup_quiz", "classification_explorer")
-
-
-@pytest.mark.parametrize("app_name", NEW_APPS)
-def test_new_apps_follow_the_app_contract(app_name):
-    # registry.toml (another helper's file) lists the lesson's apps; until it lists these, run the
-    # course-wide contract on a copy of the lesson entry that does.
-    import dataclasses
-    import sys
-    from pathlib import Path
-
-    from hemaedu.lessons import lesson as find_lesson
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        import test_apps_contract as contract
-    finally:
-        sys.path.pop(0)
-    entry = find_lesson("05")
-    entry = dataclasses.replace(entry, apps=tuple(dict.fromkeys((*entry.apps, *NEW_APPS))))
-    contract.test_follows_the_protocol(entry, app_name)
-    contract.test_extremes_and_random_combinations_never_break(entry, app_name)
-    contract.test_presets_apply_with_one_redraw(entry, app_name)
-    contract.test_updates_in_place_and_the_summary_follows(entry, app_name)
 
 
 def test_child_preset_gets_the_childrens_branch_with_the_trials_evidence():

@@ -197,10 +197,17 @@ def hooks(package: str | None) -> Mapping[str, Callable[[], Any]]:
 def cite(source_id: str) -> str:
     """A source as author and year ("Killick et al. 2016"), from the ``references`` table.
 
+    The table's ``short_citation`` names a source whose first author and year do not
+    (an organisation, a study group, a paper cited by its title).
+
     >>> cite("killick2016")
     'Killick et al. 2016'
+    >>> cite("iaaas1987")
+    'IAAAS 1987'
     """
     ref = data.row("references", source_id)
+    if ref.get("short_citation"):
+        return str(ref["short_citation"])
     citation = str(ref["citation"])
     head = re.split(r"[.;]", citation, maxsplit=1)[0]
     authors = [a.strip() for a in head.split(",") if a.strip()]
@@ -209,7 +216,9 @@ def cite(source_id: str) -> str:
     # "Killick SB" -> "Killick"; an organisation ("World Health Organization") stays whole.
     if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 3:
         first = " ".join(parts[:-1])
-    etal = " et al." if len(authors) > 2 else (f" and {authors[1].split()[0]}" if len(authors) == 2 else "")
+    # "Scheinberg P, et al." lists one author and "et al" (not a second author).
+    many = len(authors) > 2 or (len(authors) == 2 and authors[1].lower().startswith("et al"))
+    etal = " et al." if many else (f" and {authors[1].split()[0]}" if len(authors) == 2 else "")
     year = ref.get("year")
     return f"{first}{etal} {year}" if year else f"{first}{etal}"
 
