@@ -39,6 +39,13 @@ and RACE, which showed the adult benefit, enrolled patients aged 15 and over.
 A sibling transplant largely avoids the relapse and clonal evolution that can
 follow immunosuppression, at the price of graft failure, graft-versus-host
 disease and late effects; the branch rationales say so.
+
+:func:`acute_chronic_class` gives the older acute / severe type II / chronic class of the
+Chinese 1987 criteria (``data/aa_classification.csv``), which lesson 05 sets beside the
+modified Camitta grade of :func:`hemaedu.severity`.
+
+>>> acute_chronic_class(onset="slow", anc=0.1, platelets=5, reticulocytes=5).class_id
+'cn_saa2'
 """
 
 from __future__ import annotations
