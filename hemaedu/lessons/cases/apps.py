@@ -25,6 +25,7 @@ from typing import Any
 import ipywidgets as w
 
 from ...controls import Choice, Slider
+from ...figures import make_figure
 from ...figures.blood_count import TRACES, axis_labels, make_blood_count_figure, trace_data
 from .._app import App, status_html
 from ..pancytopenia import model as blood
@@ -268,16 +269,18 @@ class Practice(App):
         return PracticeView(p, drill.expected(p), checked, _chart_view(p.count(), p.sex, p.cellularity))
 
     def make_figure(self, view: PracticeView) -> Any:
-        labels = blood_render.figure_labels()
-        figure = make_blood_count_figure(blood_render.figure_rows(view.chart), labels=labels, widget=True)
-        if view.withheld:  # the chart a learner first sees must not answer the question
-            with figure.batch_update():
-                for target, props in _withheld_patch(view.chart).items():
-                    if target == "layout":
-                        figure.update_layout({k.replace(".", "_"): v for k, v in props.items()})
-                    else:
-                        next(tr for tr in figure.data if tr.meta == target).update(props)
-        return figure
+        rows, labels = blood_render.figure_rows(view.chart), blood_render.figure_labels()
+        if not view.withheld:
+            return make_blood_count_figure(rows, labels=labels, widget=True)
+        # The chart a learner first sees must not answer the question. The withheld state is built
+        # into the widget's initial state: updates sent before the page shows a widget are lost.
+        figure = make_blood_count_figure(rows, labels=labels, widget=False)
+        for target, props in _withheld_patch(view.chart).items():
+            if target == "layout":
+                figure.update_layout({k.replace(".", "_"): v for k, v in props.items()})
+            else:
+                next(tr for tr in figure.data if tr.meta == target).update(props)
+        return make_figure(list(figure.data), figure.layout.to_plotly_json(), widget=True)
 
     def patch(self, view: PracticeView) -> dict[str, dict[str, Any]]:
         if view.withheld:
