@@ -87,6 +87,10 @@ def server_args(settings: dict[str, Any]) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={int(kernels['cull_idle_timeout_seconds'])}",
         f"--MappingKernelManager.cull_interval={int(kernels['cull_interval_seconds'])}",
         "--MappingKernelManager.cull_connected=False",
+        # Voila as a server extension otherwise tells each page to load MathJax from cdnjs
+        # (standalone Voila does not): "null" for both keeps a lesson from calling outside.
+        "--ServerApp.tornado_settings=mathjax_url=null",
+        "--ServerApp.tornado_settings=mathjax_config=null",
     ]
 
 

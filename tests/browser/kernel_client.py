@@ -19,8 +19,9 @@ import websocket  # websocket-client, a dependency of jupyter_server
 class KernelSocket:
     """A client of a kernel's websocket, as a page would open it (default JSON protocol)."""
 
-    def __init__(self, base_url: str, kernel_id: str, headers: dict[str, str] | None = None) -> None:
-        url = base_url.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels"
+    def __init__(self, base_url: str, kernel_id: str, headers: dict[str, str] | None = None,
+                 query: str = "") -> None:
+        url = base_url.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels" + query
         self.session = uuid.uuid4().hex
         # Behind JupyterHub the page's login cookie goes with the handshake (``headers``).
         self.ws = websocket.create_connection(url, timeout=30, header=headers or {})

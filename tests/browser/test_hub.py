@@ -212,14 +212,25 @@ class Classroom:
         assert dead == [], f"widgets that will never update (anywidget's 2 s load limit): {dead}"
         return page
 
-    def cookies(self, name: str) -> dict[str, str]:
-        """The handshake header a page of ``name`` sends: the hub's login cookies."""
-        jar = self.contexts[name].cookies(self.hub)
+    def cookies(self, name: str, owner: str) -> dict[str, str]:
+        """The handshake header a page of ``name`` sends to ``owner``'s server: its cookies there."""
+        jar = self.contexts[name].cookies(self.hub + f"user/{owner}/")
         return {"Cookie": "; ".join(f"{c['name']}={c['value']}" for c in jar)}
+
+    def xsrf(self, name: str, owner: str) -> str:
+        """``name``'s XSRF token for ``owner``'s server: cookie-authenticated API calls must carry it."""
+        jar = self.contexts[name].cookies(self.hub + f"user/{owner}/")
+        return next((c["value"] for c in jar if c["name"] == "_xsrf" and c["path"] == f"/user/{owner}/"), "")
+
+    def socket(self, name: str, owner: str, kid: str) -> KernelSocket:
+        """A kernel websocket to ``owner``'s kernel ``kid``, opened as a page of ``name`` would."""
+        return KernelSocket(self.hub + f"user/{owner}/", kid, headers=self.cookies(name, owner),
+                            query="?_xsrf=" + quote(self.xsrf(name, owner)))
 
     def kernel_status(self, name: str, owner: str, kid: str) -> int:
         """HTTP status of ``owner``'s kernel ``kid`` asked with ``name``'s login."""
-        return int(self.contexts[name].request.get(self.hub + f"user/{owner}/api/kernels/{kid}").status)
+        return int(self.contexts[name].request.get(self.hub + f"user/{owner}/api/kernels/{kid}",
+                                                   headers={"X-XSRFToken": self.xsrf(name, owner)}).status)
 
 
 def _css() -> str:
@@ -272,7 +283,6 @@ def classroom(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Iterat
                 page.click("#login_submit", no_wait_after=True)
             for name, page in pages.items():
                 page.wait_for_url(f"**/user/{name}/api/status*", wait_until="commit", timeout=WAIT_MS)
-                page.close()
             yield room
         finally:
             for context in contexts.values():
@@ -318,7 +328,7 @@ def test_a_class_on_jupyterhub(classroom: Classroom) -> None:
     for name in STUDENTS:
         page = classroom.open_lesson(name)
         _press_and_see_the_figure_change(page)
-        page.close()
+        page.close(run_before_unload=True)  # its kernel ends (tested below); no wait
     # Nothing was requested from outside 127.0.0.1 (the hub's pages, the servers' lessons).
     assert classroom.outside == []
 
@@ -329,11 +339,11 @@ def test_a_shared_server_stays_safe_behind_the_hub(classroom: Classroom) -> None
 
     # Ada's login opens no websocket to Ben's kernel (nor asks the server about it).
     with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-        KernelSocket(classroom.hub + "user/ben/", ben_kernel, headers=classroom.cookies("ada"))
+        classroom.socket("ada", "ben", ben_kernel)
     assert refused.value.status_code == 403
     assert classroom.kernel_status("ada", "ben", ben_kernel) == 403
 
-    client = KernelSocket(classroom.hub + "user/ada/", ada_kernel, headers=classroom.cookies("ada"))
+    client = classroom.socket("ada", "ada", ada_kernel)
     try:
         # A crafted page widens the main slider's limits: the kernel keeps its own,
         # and so does the page.
