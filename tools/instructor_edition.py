@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import re
 import sys
 import tomllib
@@ -226,7 +227,8 @@ def _callout(title: str, body: str) -> Any:
     lines = [f"**🧑‍🏫 {title}**", "", *body.strip().splitlines()]
     cell = nbformat.v4.new_markdown_cell("\n".join(f"> {line}" if line else ">" for line in lines))
     cell.metadata["tags"] = [TAG]
-    cell.id = f"{TAG}-{abs(hash((title, body))) % 10**10}"
+    # A stable id (the same text gives the same id in every build), so rebuilt editions diff cleanly.
+    cell.id = f"{TAG}-{hashlib.sha1((title + body).encode()).hexdigest()[:10]}"
     return cell
 
 
