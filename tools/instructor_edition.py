@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import re
 import sys
 import tomllib
@@ -185,11 +186,11 @@ def _shown_markdown(lesson: Lesson | None, cell: Any) -> str:
 def _heading_cell(cells: list[Any], heading: str, lesson: Lesson | None = None) -> int | None:
     """The first cell showing a heading that contains ``heading`` (in its Markdown, or in content
     Markdown the cell displays when ``lesson`` is given)."""
-    wanted = _norm(heading)
+    wanted = [_norm(h) for h in heading.split("|")]  # "Check yourself|Self-check": either wording
 
     def shows(cell: Any) -> bool:
         text = _source(cell) if cell["cell_type"] == "markdown" else _shown_markdown(lesson, cell)
-        return any(wanted in _norm(line) for line in text.splitlines() if line.startswith("#"))
+        return any(w in _norm(line) for line in text.splitlines() if line.startswith("#") for w in wanted)
 
     return _find_cell(cells, shows)
 
@@ -226,7 +227,8 @@ def _callout(title: str, body: str) -> Any:
     lines = [f"**🧑‍🏫 {title}**", "", *body.strip().splitlines()]
     cell = nbformat.v4.new_markdown_cell("\n".join(f"> {line}" if line else ">" for line in lines))
     cell.metadata["tags"] = [TAG]
-    cell.id = f"{TAG}-{abs(hash((title, body))) % 10**10}"
+    # A stable id (the same text gives the same id in every build), so rebuilt editions diff cleanly.
+    cell.id = f"{TAG}-{hashlib.sha1((title + body).encode()).hexdigest()[:10]}"
     return cell
 
 
