@@ -89,7 +89,7 @@ def rewrite_links(body: str) -> str:
 def add_home_link(body: str) -> str:
     """Add a course-home link to the navigation bar (lesson 00's has none: it is the notebooks' home)."""
     link = f'<a href="{HOME_PAGE}" class="{HOME_CLASS}" target="_self">{html.escape(text("navigation", "home"))}</a>'
-    return re.sub(r'(<nav class="hemaedu-course-nav"[^>]*>)', lambda m: m.group(1) + "\n" + link, body, count=1)
+    return re.sub(r'(<nav\b[^>]*\bclass="hemaedu-course-nav"[^>]*>)', lambda m: m.group(1) + "\n" + link, body, count=1)
 
 
 def _head_extras() -> str:
