@@ -113,3 +113,13 @@ def test_static_home_page_lists_every_lesson_in_order():
     assert hrefs == [f"{item.name}.html" for item in LESSONS]
     assert f"Whole course: {sum(x.minutes for x in LESSONS)} min" in page
     assert "not a clinical tool" in page
+
+
+def test_static_site_gives_lesson_00_a_home_link():
+    tool = _export_tool()
+    page = tool.add_home_link(tool.rewrite_links(navigation.navigation_html(LESSONS[0].number)))
+    hrefs = [href for href, _attrs, _label in HREF.findall(page)]
+    assert hrefs == ["index.html", f"{LESSONS[1].name}.html"]
+    # nbconvert writes the attributes in its own order.
+    exported = '<nav aria-label="Course navigation" class="hemaedu-course-nav">\n<a href="01_pancytopenia.html">'
+    assert 'href="index.html"' in tool.add_home_link(exported)

@@ -86,6 +86,12 @@ def rewrite_links(body: str) -> str:
     return ANCHOR.sub(anchor, body)
 
 
+def add_home_link(body: str) -> str:
+    """Add a course-home link to the navigation bar (lesson 00's has none: it is the notebooks' home)."""
+    link = f'<a href="{HOME_PAGE}" class="{HOME_CLASS}" target="_self">{html.escape(text("navigation", "home"))}</a>'
+    return re.sub(r'(<nav\b[^>]*\bclass="hemaedu-course-nav"[^>]*>)', lambda m: m.group(1) + "\n" + link, body, count=1)
+
+
 def _head_extras() -> str:
     return (f'<script type="text/javascript" src="{PLOTLY_FILE}"></script>\n'
             f"<style>{print_css()}</style>\n")
@@ -110,6 +116,8 @@ def export(notebook: Path, output_dir: Path, timeout: int = 120) -> Path:
     body = EXTERNAL_SCRIPT.sub("", body)
     body = EXTERNAL_STYLESHEET.sub("", body)
     body = rewrite_links(body)
+    if lesson is LESSONS[0]:  # the notebooks' course home; in the site it links the site's home
+        body = add_home_link(body)
     body = body.replace("</head>", _head_extras() + "</head>", 1)
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / (notebook.stem + ".html")
