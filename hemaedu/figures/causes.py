@@ -41,15 +41,14 @@ def causes_labels(labels: Sequence[str]) -> list[str]:
 
 
 def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
-    """The chart's height in pixels: about 36 px per box of the third column, so labels stay legible."""
+    """The chart's height in pixels: 24 px per cause, so a group of one cause still shows its label.
+
+    >>> causes_height({"ids": ["a", "a/b"], "parents": ["", "a"], "values": [1, 1]})
+    460
+    """
     parents = set(tree["parents"])
-    depth = {node: 0 for node, parent in zip(tree["ids"], tree["parents"], strict=True) if not parent}
-    for node, parent in zip(tree["ids"], tree["parents"], strict=True):  # parents come before children
-        if parent:
-            depth[node] = depth.get(parent, 0) + 1
-    last = CAUSES_DEPTH - 1
-    third = sum(1 for node, d in depth.items() if d == last or (d < last and node not in parents))
-    return max(460, 36 * third + 130)
+    leaves = sum(value for node, value in zip(tree["ids"], tree["values"], strict=True) if node not in parents)
+    return max(460, 24 * leaves + 140)
 
 
 def make_causes_chart(
@@ -93,6 +92,8 @@ def make_causes_chart(
         y_title="",
         height=causes_height(tree),
         margin=dict(l=10, r=10, t=70, b=110),
+        # A box too small for legible text shows none (tap it to zoom) rather than 5 px letters.
+        uniformtext=dict(minsize=11, mode="hide"),
         annotations=[dict(
             text=wrap_text(note, 48),
             x=0, y=0, xref="paper", yref="paper", yanchor="top", showarrow=False, xanchor="left",
