@@ -62,8 +62,8 @@ FONT = dict(family="Arial, Helvetica, sans-serif", size=14, color="#1a1a1a")
 #: finger dragging over a chart scrolls the page). The figure follows its container's width.
 CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 
-#: Characters per line of an axis title (about 280 px at 14 px: the plot on a 390 px phone).
-AXIS_TITLE_WIDTH = 38
+#: Characters per line of an axis title (about 230 px at 12 px: centred on the plot of a 390 px phone).
+AXIS_TITLE_WIDTH = 32
 #: Characters per line of a category (row) label beside a chart.
 LABEL_WIDTH = 16
 

@@ -378,15 +378,21 @@ def _shorten(label: str, limit: int = RANK_LABEL_LIMIT) -> str:
     """``label`` cut at a word to about ``limit`` characters with an ellipsis, keeping a final
     ``[tag]`` (such as the claims tag).
 
-    >>> _shorten("Mexico: People registered with the Mexican Institute of Social Security [claims]", 40)
-    'Mexico: People registered with the… [claims]'
+    The cut is in the middle: the place comes first and the years last, and two populations of
+    one registry differ only there.
+
+    >>> _shorten("Mexico: People registered with the Mexican Institute of Social Security, 1996-2000 [claims]", 40)
+    'Mexico: People registered… 1996-2000 [claims]'
     """
     match = re.search(r"\s*\[[^\]]*\]$", label)
     tag = match.group(0) if match else ""
-    head = label[: len(label) - len(tag)]
-    if len(head) <= limit:
+    body = label[: len(label) - len(tag)]
+    if len(body) <= limit:
         return label
-    return head[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…" + tag
+    start = body[: limit * 2 // 3].rsplit(" ", 1)[0].rstrip(",;:")
+    end = body[-(limit - len(start)):]
+    end = end.split(" ", 1)[1] if " " in end else end
+    return f"{start}… {end}{tag}"
 
 
 def _wrap_keeping_tag(label: str) -> str:

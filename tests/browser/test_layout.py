@@ -112,6 +112,7 @@ def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
                 page.goto(voila.lesson_url(lesson), wait_until="domcontentloaded", timeout=WAIT_MS)
                 wait_for_voila(page, timeout=WAIT_MS)
                 figures = expected_figures(lesson)
+                page.locator(".hemaedu-control").first.wait_for(timeout=WAIT_MS)
                 results: dict[str, Any] = {}
                 for size, viewport in SIZES.items():
                     page.set_viewport_size(viewport)
