@@ -65,7 +65,7 @@ CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True, "scrollZo
 #: Characters per line of an axis title (about 230 px at 12 px: centred on the plot of a 390 px phone).
 AXIS_TITLE_WIDTH = 32
 #: Characters per line of a category (row) label beside a chart.
-LABEL_WIDTH = 16
+LABEL_WIDTH = 18
 
 
 def wrap_text(text: str, width: int) -> str:

@@ -73,7 +73,7 @@ MAP_TRACE = {"outlines": "outlines", "markers": "markers"}
 #: Trace ids (``meta``) of the ranked chart.
 RANK_TRACE = {"with_ci": "with_ci", "without_ci": "without_ci"}
 #: Characters per line of a population label of the ranked chart.
-RANK_LABEL_WIDTH = 18
+RANK_LABEL_WIDTH = 16
 #: Characters of a population label the ranked chart shows (four lines at most).
 RANK_LABEL_LIMIT = 54
 
@@ -396,15 +396,21 @@ def _shorten(label: str, limit: int = RANK_LABEL_LIMIT) -> str:
 
 
 def _wrap_keeping_tag(label: str) -> str:
-    """``label`` wrapped, its final ``[tag]`` kept on the last line (the tag ends the label)."""
+    """``label`` wrapped; its final ``[tag]`` ends the last line, or a line of its own when too long.
+
+    >>> _wrap_keeping_tag("Sweden: women, 1970-1978 [age-adj.]")
+    'Sweden: women,<br>1970-1978<br> [age-adj.]'
+    """
     match = re.search(r"\s*\[[^\]]*\]$", label)
     tag = match.group(0) if match else ""
-    return wrap_text(label[: len(label) - len(tag)], RANK_LABEL_WIDTH) + tag
+    body = wrap_text(label[: len(label) - len(tag)], RANK_LABEL_WIDTH)
+    last = body.rsplit("<br>", 1)[-1]
+    return body + tag if len(last) + len(tag) <= RANK_LABEL_WIDTH + 2 else f"{body}<br>{tag}"
 
 
 def ranked_height(n: int) -> int:
     """The ranked chart's height in pixels for ``n`` categories (rows hold up to three lines)."""
-    return 150 + 56 * max(n, 3)
+    return 150 + 64 * max(n, 3)
 
 
 _ranked_height = ranked_height  # the name lesson code used before issue 10
