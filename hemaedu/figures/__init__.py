@@ -122,7 +122,8 @@ def base_layout(*, title: str, x_title: str, y_title: str, **extra: Any) -> dict
         template="plotly_white",
         font=FONT,
         colorway=SEQUENCE,
-        margin=dict(l=10, r=10, t=60, b=10),
+        # A narrow left margin: row labels (automargin) need every pixel of a phone.
+        margin=dict(l=4, r=10, t=60, b=10),
         height=420,
         # No drag-zoom (there is no toolbar to reset it): a finger on a chart scrolls the page.
         dragmode=False,

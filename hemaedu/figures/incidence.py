@@ -75,7 +75,7 @@ RANK_TRACE = {"with_ci": "with_ci", "without_ci": "without_ci"}
 #: Characters per line of a population label of the ranked chart.
 RANK_LABEL_WIDTH = 16
 #: Characters of a population label the ranked chart shows (four lines at most).
-RANK_LABEL_LIMIT = 54
+RANK_LABEL_LIMIT = 44
 
 #: One row of the incidence table, as ``hemaedu.data.records`` gives it (``None`` = missing).
 Row = Mapping[str, Any]
@@ -472,7 +472,7 @@ def make_ranked_chart(
         xaxis=dict(range=[0, _x_max(full)], zeroline=True, gridcolor="#e5e5e5"),
         yaxis=dict(categoryorder="array", categoryarray=a["categories"], tickfont=dict(size=11)),
         legend=dict(orientation="h", x=0, y=-0.08, yanchor="top", xanchor="left"),
-        margin=dict(l=10, r=20, t=60, b=90),
+        margin=dict(l=4, r=20, t=60, b=90),
     )
     return make_figure([with_ci, without_ci], layout, widget=widget)
 
