@@ -354,7 +354,9 @@ def ranked_arrays(
     # Long population names are shortened (the hover and the table give them whole) and wrap, so
     # the dots keep most of a phone's width (they had 64 px) and rows stay apart.
     short = [_shorten(text) for text in labels]
-    # Two names alike up to the cut keep their whole text: categories must stay unique.
+    # Two names alike up to the cut keep more of their end (where such names differ), else
+    # their whole text: categories must stay unique.
+    short = [s if short.count(s) == 1 else _shorten(text, head=1 / 3) for s, text in zip(short, labels, strict=True)]
     short = [s if short.count(s) == 1 else text for s, text in zip(short, labels, strict=True)]
     labels = [_wrap_keeping_tag(text) for text in short]
     out: dict[str, Any] = {"categories": labels}
@@ -374,7 +376,7 @@ def ranked_arrays(
     return out
 
 
-def _shorten(label: str, limit: int = RANK_LABEL_LIMIT) -> str:
+def _shorten(label: str, limit: int = RANK_LABEL_LIMIT, head: float = 2 / 3) -> str:
     """``label`` cut at a word to about ``limit`` characters with an ellipsis, keeping a final
     ``[tag]`` (such as the claims tag).
 
@@ -389,7 +391,7 @@ def _shorten(label: str, limit: int = RANK_LABEL_LIMIT) -> str:
     body = label[: len(label) - len(tag)]
     if len(body) <= limit:
         return label
-    start = body[: limit * 2 // 3].rsplit(" ", 1)[0].rstrip(",;:")
+    start = body[: int(limit * head)].rsplit(" ", 1)[0].rstrip(",;:")
     end = body[-(limit - len(start)):]
     end = end.split(" ", 1)[1] if " " in end else end
     return f"{start}… {end}{tag}"
