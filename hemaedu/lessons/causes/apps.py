@@ -20,6 +20,7 @@ from ...figures.causes import (
     causes_labels,
     make_causes_chart,
     make_differential_chart,
+    with_root,
 )
 from .._app import App, measure_slider
 from . import model, render
@@ -143,11 +144,12 @@ class CausesApp(App):
 
     def make_figure(self, view: model.CausesView) -> Any:
         return make_causes_chart(render.sunburst_tree(view), title=render.causes_title(view.affects),
-                                 name=t("causes.trace_name"), note=t("causes.columns_note"), widget=True)
+                                 name=t("causes.trace_name"), note=t("causes.columns_note"),
+                                 root_label=t("causes.affects_all"), widget=True)
 
     def patch(self, view: model.CausesView) -> dict[str, dict[str, Any]]:
         self.focus = ""  # a filter changed: the chart starts from its top again
-        tree = render.sunburst_tree(view)
+        tree = with_root(render.sunburst_tree(view), t("causes.affects_all"))
         return {
             "causes": {
                 "ids": tree["ids"], "labels": causes_labels(tree["labels"]), "parents": tree["parents"],
