@@ -66,6 +66,11 @@ def with_root(tree: Mapping[str, Sequence[Any]], label: str) -> dict[str, list[A
     return out
 
 
+def causes_depth(tree: Mapping[str, Sequence[Any]]) -> int:
+    """Columns to show: cytopenia, origin and group, plus the first box when :func:`with_root` added it."""
+    return CAUSES_DEPTH + (ALL_ID in tree["ids"])
+
+
 def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
     """The chart's height in pixels: 24 px per cause, so a group of one cause still shows its label.
 
@@ -111,7 +116,7 @@ def make_causes_chart(
         textfont=dict(size=13),
         tiling=dict(orientation="h", pad=2),
         pathbar=dict(visible=True, side="top", textfont=dict(size=13)),
-        maxdepth=CAUSES_DEPTH,
+        maxdepth=causes_depth(tree),
         sort=False,
     )
     layout = base_layout(

@@ -16,6 +16,7 @@ from ...controls import Choice
 from ...figures.causes import (
     CONSISTENT_STYLE,
     LESS_LIKELY_STYLE,
+    causes_depth,
     causes_height,
     causes_labels,
     make_causes_chart,
@@ -154,7 +155,7 @@ class CausesApp(App):
             "causes": {
                 "ids": tree["ids"], "labels": causes_labels(tree["labels"]), "parents": tree["parents"],
                 "values": tree["values"], "marker.colors": tree["colors"], "hovertext": tree["hovertext"],
-                "level": "",
+                "level": "", "maxdepth": causes_depth(tree),
             },
             "layout": {"title.text": render.causes_title(view.affects), "height": causes_height(tree)},
         }
