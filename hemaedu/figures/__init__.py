@@ -62,10 +62,10 @@ FONT = dict(family="Arial, Helvetica, sans-serif", size=14, color="#1a1a1a")
 #: finger dragging over a chart scrolls the page). The figure follows its container's width.
 CONFIG: dict[str, Any] = {"displayModeBar": False, "responsive": True, "scrollZoom": False}
 
-#: Characters per line of an axis title (about 280 px at 14 px: the plot on a 390 px phone).
-AXIS_TITLE_WIDTH = 38
+#: Characters per line of an axis title (about 230 px at 12 px: centred on the plot of a 390 px phone).
+AXIS_TITLE_WIDTH = 32
 #: Characters per line of a category (row) label beside a chart.
-LABEL_WIDTH = 16
+LABEL_WIDTH = 18
 
 
 def wrap_text(text: str, width: int) -> str:
@@ -122,7 +122,8 @@ def base_layout(*, title: str, x_title: str, y_title: str, **extra: Any) -> dict
         template="plotly_white",
         font=FONT,
         colorway=SEQUENCE,
-        margin=dict(l=10, r=10, t=60, b=10),
+        # A narrow left margin: row labels (automargin) need every pixel of a phone.
+        margin=dict(l=4, r=10, t=60, b=10),
         height=420,
         # No drag-zoom (there is no toolbar to reset it): a finger on a chart scrolls the page.
         dragmode=False,

@@ -96,7 +96,8 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 function wrapTitle(gd) {
   const svg = gd.querySelector(".main-svg");
   const title = gd.querySelector(".g-gtitle .gtitle");
-  if (!svg || !title || title.querySelector("tspan.line")) return;  // plotly's own lines (<br>)
+  // Lines already: plotly's own (<br>) or ours (plotly fires afterplot again without redrawing it).
+  if (!svg || !title || title.querySelector("tspan")) return;
   const x = parseFloat(title.getAttribute("x")) || 0;
   const room = svg.getBoundingClientRect().width - x - 8;
   const text = title.textContent;

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from . import PALETTE, base_layout, category_ticks, make_figure, wrap_text
 
 __all__ = ["CONSISTENT_STYLE", "LESS_LIKELY_STYLE", "causes_labels", "make_causes_chart", "make_causes_sunburst",
-           "make_differential_chart"]
+           "make_differential_chart", "with_root"]
 
 #: How a differential bar looks when the chosen cellularity fits it, and when not:
 #: colour AND fill pattern differ, so the two never rely on colour alone.
@@ -28,7 +28,7 @@ LESS_LIKELY_STYLE = ("#BBBBBB", "/")
 #: and shows the columns under it (the causes themselves), tapping the left box zooms out.
 CAUSES_DEPTH = 3
 #: Characters per line of a box's label (a column is about 110 px wide on a phone).
-CAUSES_LABEL_WIDTH = 16
+CAUSES_LABEL_WIDTH = 12
 
 
 def causes_labels(labels: Sequence[str]) -> list[str]:
@@ -36,26 +36,59 @@ def causes_labels(labels: Sequence[str]) -> list[str]:
 
     >>> causes_labels(["Immune thrombocytopenia (ITP)"])
     ['Immune<br>thrombocytopenia<br>(ITP)']
+    >>> causes_labels(["aplastic anemia"])
+    ['aplastic<br>anemia']
     """
     return [wrap_text(str(label), CAUSES_LABEL_WIDTH) for label in labels]
 
 
+#: The id of the box that holds every cytopenia when the chart shows more than one.
+ALL_ID = "all"
+
+
+def with_root(tree: Mapping[str, Sequence[Any]], label: str) -> dict[str, list[Any]]:
+    """``tree`` under one box called ``label`` when it has several top boxes.
+
+    Without it plotly adds an empty box of its own: a blank first column a quarter of the width.
+
+    >>> with_root({"ids": ["a", "b"], "labels": ["A", "B"], "parents": ["", ""], "values": [1, 2],
+    ...            "colors": ["#fff", "#fff"], "hovertext": ["A", "B"]}, "All")["parents"]
+    ['', 'all', 'all']
+    """
+    tops = [i for i, parent in enumerate(tree["parents"]) if not parent]
+    out = {key: list(values) for key, values in tree.items()}
+    if len(tops) < 2:
+        return out
+    out["parents"] = [ALL_ID if not parent else parent for parent in out["parents"]]
+    for key, value in (("ids", ALL_ID), ("labels", label), ("parents", ""),
+                       ("values", sum(tree["values"][i] for i in tops)), ("colors", "#D0D0D0"), ("hovertext", label)):
+        out[key].insert(0, value)
+    return out
+
+
+def causes_depth(tree: Mapping[str, Sequence[Any]]) -> int:
+    """Columns to show: cytopenia, origin and group, plus the first box when :func:`with_root` added it."""
+    return CAUSES_DEPTH + (ALL_ID in tree["ids"])
+
+
 def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
-    """The chart's height in pixels: about 36 px per box of the third column, so labels stay legible."""
+    """The chart's height in pixels: 24 px per cause, so a group of one cause still shows its label.
+
+    >>> causes_height({"ids": ["a", "a/b"], "parents": ["", "a"], "values": [1, 1]})
+    460
+    """
     parents = set(tree["parents"])
-    depth = {node: 0 for node, parent in zip(tree["ids"], tree["parents"], strict=True) if not parent}
-    for node, parent in zip(tree["ids"], tree["parents"], strict=True):  # parents come before children
-        if parent:
-            depth[node] = depth.get(parent, 0) + 1
-    last = CAUSES_DEPTH - 1
-    third = sum(1 for node, d in depth.items() if d == last or (d < last and node not in parents))
-    return max(460, 36 * third + 130)
+    leaves = sum(value for node, value in zip(tree["ids"], tree["values"], strict=True) if node not in parents)
+    return max(460, 24 * leaves + 140)
 
 
 def make_causes_chart(
-    tree: Mapping[str, Sequence[Any]], *, title: str, name: str, note: str, widget: bool = False
+    tree: Mapping[str, Sequence[Any]], *, title: str, name: str, note: str, root_label: str = "",
+    widget: bool = False,
 ) -> go.Figure:
     """An icicle of causes: cytopenia -> origin -> group -> cause, as columns from the left.
+
+    Several cytopenias go under one first box called ``root_label`` (see :func:`with_root`).
 
     ``tree`` holds equal-length lists ``ids``, ``labels``, ``parents``,
     ``values``, ``colors`` and ``hovertext`` (see
@@ -67,6 +100,7 @@ def make_causes_chart(
     hovering, which a phone cannot do. The icicle's boxes are rectangles with horizontal text;
     three columns show at once and a tap on a box zooms into it (the path bar above leads back).
     """
+    tree = with_root(tree, root_label) if root_label else tree
     trace = go.Icicle(
         name=name,
         meta="causes",
@@ -82,7 +116,7 @@ def make_causes_chart(
         textfont=dict(size=13),
         tiling=dict(orientation="h", pad=2),
         pathbar=dict(visible=True, side="top", textfont=dict(size=13)),
-        maxdepth=CAUSES_DEPTH,
+        maxdepth=causes_depth(tree),
         sort=False,
     )
     layout = base_layout(
@@ -93,6 +127,8 @@ def make_causes_chart(
         y_title="",
         height=causes_height(tree),
         margin=dict(l=10, r=10, t=70, b=110),
+        # A box too small for legible text shows none (tap it to zoom) rather than 5 px letters.
+        uniformtext=dict(minsize=10, mode="hide"),
         annotations=[dict(
             text=wrap_text(note, 48),
             x=0, y=0, xref="paper", yref="paper", yanchor="top", showarrow=False, xanchor="left",

@@ -73,9 +73,9 @@ MAP_TRACE = {"outlines": "outlines", "markers": "markers"}
 #: Trace ids (``meta``) of the ranked chart.
 RANK_TRACE = {"with_ci": "with_ci", "without_ci": "without_ci"}
 #: Characters per line of a population label of the ranked chart.
-RANK_LABEL_WIDTH = 18
+RANK_LABEL_WIDTH = 16
 #: Characters of a population label the ranked chart shows (four lines at most).
-RANK_LABEL_LIMIT = 54
+RANK_LABEL_LIMIT = 44
 
 #: One row of the incidence table, as ``hemaedu.data.records`` gives it (``None`` = missing).
 Row = Mapping[str, Any]
@@ -354,7 +354,9 @@ def ranked_arrays(
     # Long population names are shortened (the hover and the table give them whole) and wrap, so
     # the dots keep most of a phone's width (they had 64 px) and rows stay apart.
     short = [_shorten(text) for text in labels]
-    # Two names alike up to the cut keep their whole text: categories must stay unique.
+    # Two names alike up to the cut keep more of their end (where such names differ), else
+    # their whole text: categories must stay unique.
+    short = [s if short.count(s) == 1 else _shorten(text, head=1 / 3) for s, text in zip(short, labels, strict=True)]
     short = [s if short.count(s) == 1 else text for s, text in zip(short, labels, strict=True)]
     labels = [_wrap_keeping_tag(text) for text in short]
     out: dict[str, Any] = {"categories": labels}
@@ -374,31 +376,43 @@ def ranked_arrays(
     return out
 
 
-def _shorten(label: str, limit: int = RANK_LABEL_LIMIT) -> str:
+def _shorten(label: str, limit: int = RANK_LABEL_LIMIT, head: float = 2 / 3) -> str:
     """``label`` cut at a word to about ``limit`` characters with an ellipsis, keeping a final
     ``[tag]`` (such as the claims tag).
 
-    >>> _shorten("Mexico: People registered with the Mexican Institute of Social Security [claims]", 40)
-    'Mexico: People registered with the… [claims]'
+    The cut is in the middle: the place comes first and the years last, and two populations of
+    one registry differ only there.
+
+    >>> _shorten("Mexico: People registered with the Mexican Institute of Social Security, 1996-2000 [claims]", 40)
+    'Mexico: People registered… 1996-2000 [claims]'
     """
     match = re.search(r"\s*\[[^\]]*\]$", label)
     tag = match.group(0) if match else ""
-    head = label[: len(label) - len(tag)]
-    if len(head) <= limit:
+    body = label[: len(label) - len(tag)]
+    if len(body) <= limit:
         return label
-    return head[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…" + tag
+    start = body[: int(limit * head)].rsplit(" ", 1)[0].rstrip(",;:")
+    end = body[-(limit - len(start)):]
+    end = end.split(" ", 1)[1] if " " in end else end
+    return f"{start}… {end}{tag}"
 
 
 def _wrap_keeping_tag(label: str) -> str:
-    """``label`` wrapped, its final ``[tag]`` kept on the last line (the tag ends the label)."""
+    """``label`` wrapped; its final ``[tag]`` ends the last line, or a line of its own when too long.
+
+    >>> _wrap_keeping_tag("Sweden: women, 1970-1978 [age-adj.]")
+    'Sweden: women,<br>1970-1978<br> [age-adj.]'
+    """
     match = re.search(r"\s*\[[^\]]*\]$", label)
     tag = match.group(0) if match else ""
-    return wrap_text(label[: len(label) - len(tag)], RANK_LABEL_WIDTH) + tag
+    body = wrap_text(label[: len(label) - len(tag)], RANK_LABEL_WIDTH)
+    last = body.rsplit("<br>", 1)[-1]
+    return body + tag if len(last) + len(tag) <= RANK_LABEL_WIDTH + 2 else f"{body}<br>{tag}"
 
 
 def ranked_height(n: int) -> int:
     """The ranked chart's height in pixels for ``n`` categories (rows hold up to three lines)."""
-    return 150 + 56 * max(n, 3)
+    return 150 + 64 * max(n, 3)
 
 
 _ranked_height = ranked_height  # the name lesson code used before issue 10
@@ -460,7 +474,7 @@ def make_ranked_chart(
         xaxis=dict(range=[0, _x_max(full)], zeroline=True, gridcolor="#e5e5e5"),
         yaxis=dict(categoryorder="array", categoryarray=a["categories"], tickfont=dict(size=11)),
         legend=dict(orientation="h", x=0, y=-0.08, yanchor="top", xanchor="left"),
-        margin=dict(l=10, r=20, t=60, b=90),
+        margin=dict(l=4, r=20, t=60, b=90),
     )
     return make_figure([with_ci, without_ci], layout, widget=widget)
 

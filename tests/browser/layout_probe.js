@@ -27,10 +27,12 @@
   const root = document.querySelector('#rendered_cells') || document.body;
   const result = {viewport: vw, scrollWidth: document.scrollingElement.scrollWidth, scrollers: [],
                   figures: [], targets: [], tables: [], sticking_out: []};
-  // Every element that scrolls sideways at page level (Voila scrolls inside a panel).
+  // Every element that scrolls sideways at page level (Voila scrolls inside a panel). A table,
+  // a keyboard-reachable scroll box (role="region", tabindex) or a plot scrolling inside itself
+  // is what a wide table should do on a phone.
   for (const el of document.querySelectorAll('body, body *')) {
     const s = getComputedStyle(el);
-    if (el.scrollWidth > el.clientWidth + 1 && /(auto|scroll)/.test(s.overflowX) && !el.closest('table, .hemaedu-table-scroll, .js-plotly-plot, pre, .jp-RenderedHTMLCommon table')
+    if (el.scrollWidth > el.clientWidth + 1 && /(auto|scroll)/.test(s.overflowX) && !el.closest('table, [role="region"][tabindex], .js-plotly-plot, pre')
         && el.clientWidth >= vw * 0.8) {
       result.scrollers.push({el: describe(el), scrollWidth: el.scrollWidth, clientWidth: el.clientWidth});
     }

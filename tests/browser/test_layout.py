@@ -19,6 +19,7 @@ test-artifacts/screenshots/layout/<lesson>-<size>.png for review.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,6 +112,7 @@ def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
                 page.goto(voila.lesson_url(lesson), wait_until="domcontentloaded", timeout=WAIT_MS)
                 wait_for_voila(page, timeout=WAIT_MS)
                 figures = expected_figures(lesson)
+                page.locator(".hemaedu-control").first.wait_for(timeout=WAIT_MS)
                 results: dict[str, Any] = {}
                 for size, viewport in SIZES.items():
                     page.set_viewport_size(viewport)
@@ -119,6 +121,8 @@ def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
                     results[size]["split"] = page.evaluate(_SPLIT_JS)
                     results[size]["figures_expected"] = figures
                     _shoot(page, SHOTS / f"{lesson}-{size}.png", viewport)
+                    # The measurements beside the screenshot, for review (figure boxes locate crops).
+                    (SHOTS / f"{lesson}-{size}.json").write_text(json.dumps(results[size], indent=1))
             finally:
                 context.close()
             self[lesson] = results

@@ -16,10 +16,12 @@ from ...controls import Choice
 from ...figures.causes import (
     CONSISTENT_STYLE,
     LESS_LIKELY_STYLE,
+    causes_depth,
     causes_height,
     causes_labels,
     make_causes_chart,
     make_differential_chart,
+    with_root,
 )
 from .._app import App, measure_slider
 from . import model, render
@@ -143,16 +145,17 @@ class CausesApp(App):
 
     def make_figure(self, view: model.CausesView) -> Any:
         return make_causes_chart(render.sunburst_tree(view), title=render.causes_title(view.affects),
-                                 name=t("causes.trace_name"), note=t("causes.columns_note"), widget=True)
+                                 name=t("causes.trace_name"), note=t("causes.columns_note"),
+                                 root_label=t("causes.affects_all"), widget=True)
 
     def patch(self, view: model.CausesView) -> dict[str, dict[str, Any]]:
         self.focus = ""  # a filter changed: the chart starts from its top again
-        tree = render.sunburst_tree(view)
+        tree = with_root(render.sunburst_tree(view), t("causes.affects_all"))
         return {
             "causes": {
                 "ids": tree["ids"], "labels": causes_labels(tree["labels"]), "parents": tree["parents"],
                 "values": tree["values"], "marker.colors": tree["colors"], "hovertext": tree["hovertext"],
-                "level": "",
+                "level": "", "maxdepth": causes_depth(tree),
             },
             "layout": {"title.text": render.causes_title(view.affects), "height": causes_height(tree)},
         }
