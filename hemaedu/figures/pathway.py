@@ -13,7 +13,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from . import PALETTE, SEQUENCE, base_layout, category_ticks, make_figure
+from . import PALETTE, SEQUENCE, base_layout, category_ticks, make_figure, wrap_text
 
 __all__ = ["PATTERNS", "make_outcomes_chart", "make_pathway_map", "treatment_colours"]
 
@@ -29,6 +29,10 @@ def treatment_colours(treatments: Sequence[str]) -> dict[str, tuple[str, str]]:
     """
     unique = list(dict.fromkeys(treatments))
     return {t: (SEQUENCE[i % len(SEQUENCE)], PATTERNS[i % len(PATTERNS)]) for i, t in enumerate(unique)}
+
+
+#: Characters per line of a legend entry (a treatment's name), to fit a 390 px phone.
+LEGEND_WIDTH = 40
 
 
 def make_pathway_map(
@@ -60,7 +64,7 @@ def make_pathway_map(
     for treatment, (colour, pattern) in styles.items():
         mine = [r for r in runs if r["treatment"] == treatment]
         traces.append(go.Bar(
-            name=treatment,
+            name=wrap_text(treatment, LEGEND_WIDTH),  # a legend entry cannot wrap by itself
             meta=treatment,
             orientation="h",
             y=[r["situation"] for r in mine],
@@ -124,7 +128,7 @@ def make_outcomes_chart(
         y=list(bars["labels"]),
         x=list(bars["values"]),
         text=list(bars["texts"]),
-        textposition="outside",
+        textposition="auto",  # inside a long bar, beside a short one: never past the figure's edge
         cliponaxis=False,
         marker=dict(color=list(bars["colours"]), line=dict(color=PALETTE["black"], width=1)),
         hovertext=list(bars["hover"]),
@@ -134,9 +138,11 @@ def make_outcomes_chart(
         title=title,
         x_title=x_title,
         y_title=y_title,
-        xaxis=dict(range=[0, 115], ticksuffix="%", dtick=20),
-        yaxis=dict(autorange="reversed"),
+        xaxis=dict(range=[0, 115], ticksuffix="%"),  # no fixed step: ticks collided on a phone
+        yaxis=dict(autorange="reversed", tickfont=dict(size=11)),
         showlegend=False,
-        height=380,
+        # Room for six bars whose labels wrap to three or four lines on a phone (the app changes
+        # the bars in place, so the height is set once for the largest chart).
+        height=560,
     )
     return make_figure([trace], layout, widget=widget)

@@ -10,11 +10,14 @@ import html
 from typing import Any
 
 from ... import data, thresholds
-from ...figures import SEQUENCE
+from ...figures import SEQUENCE, wrap_text
 from .. import content
 from ..content import cite
 from ..format import format_field, format_number, format_quantity
 from . import model
+
+#: Characters per line of an outcome bar's label (group and study): narrow enough for a phone.
+OUTCOME_LABEL_WIDTH = 15
 
 PACKAGE = "diagnosis_and_treatment"
 
@@ -148,7 +151,7 @@ def outcome_bars(view: model.OutcomesView) -> dict[str, list[Any]]:
         value = format_quantity(r["value_percent"], "%")
         size = "" if r["n"] is None else t("outcomes.size", n=format_number(r["n"]))
         label = bar_label(view, r)
-        bars["labels"].append(label)
+        bars["labels"].append(wrap_text(label, OUTCOME_LABEL_WIDTH))  # wrapped, so a phone keeps a plot
         bars["values"].append(float(r["value_percent"]))
         bars["texts"].append(t("outcomes.bar_text", value=value, size=size))
         bars["hover"].append(t("outcomes.bar_hover", label=html.escape(label), value=value,
