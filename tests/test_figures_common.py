@@ -13,6 +13,7 @@ import pytest
 
 from hemaedu.lessons import LESSONS
 
+
 def build(spec):
     lesson, app = spec
     return lesson.app(app)
