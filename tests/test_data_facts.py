@@ -635,9 +635,10 @@ def test_identifiers_corrected_in_issue_13():
     assert refs["benitez2002"]["citation"].startswith("Benitez-Aranda H, Velez-Ruelas MA, Diaz-Cardenas S, Sanchez-Valle E")
     assert refs["benitez2002"]["citation"].count(",") >= 6 and "Mayani H" in refs["benitez2002"]["citation"]
     assert (refs["samarasinghe2018"]["doi"], refs["samarasinghe2018"]["pmid"]) == ("10.1111/bjh.15066", "29285764")
-    # Not confirmed here: left out of the id columns and named in notes.
-    assert refs["scheinberg2011"]["pmid"] == "" and "21812672" in refs["scheinberg2011"]["notes"]
-    assert refs["issaragrisil1996"]["pmid"] == "" and "8987238" in refs["issaragrisil1996"]["notes"]
+    # Supplied by the course's independent fact-check (issue 13, item 9); the notes say so.
+    assert refs["scheinberg2011"]["pmid"] == "21812672" and "fact-check" in refs["scheinberg2011"]["notes"]
+    assert refs["issaragrisil1996"]["pmid"] == "8987238" and "fact-check" in refs["issaragrisil1996"]["notes"]
+    # Not confirmed anywhere: left out of the id columns and named in notes.
     assert refs["peffault2022"]["pmid"] == "" and "could not be confirmed" in refs["peffault2022"]["notes"]
     assert "unconfirmed" in refs["children_eltrombopag_rct2023"]["notes"]
     # Trial registrations.
