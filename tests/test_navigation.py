@@ -2,7 +2,7 @@
 
 The links come from the registry (hemaedu/lessons/registry.toml), so a lesson added there is
 linked from its neighbours; the static site rewrites them to its pages (tools/export_html.py).
-The navigation in the real front ends is tested in tests/browser/test_navigation.py (Voila)
+The navigation in the real front ends is tested in tests/browser/test_course_walk.py (Voila)
 and tests/browser/test_static_html.py (the static site).
 """
 
