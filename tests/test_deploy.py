@@ -39,6 +39,8 @@ CHART_KEYS: dict[str, tuple[str, ...] | frozenset[str]] = {
     "singleuser.startTimeout": ("integer", "null"),
     "singleuser.storage.type": frozenset({"dynamic", "static", "none"}),
     "hub.concurrentSpawnLimit": ("integer", "null"),
+    # hub.config passes traitlets settings through to JupyterHub's classes (any object).
+    "hub.config.KubeSpawner.args": ("array",),
     "cull.enabled": ("boolean",),
     "cull.timeout": ("integer", "null"),
     "cull.every": ("integer", "null"),
@@ -102,6 +104,8 @@ def test_values_yaml_repeats_the_hub_settings() -> None:
     assert single["image"] == {"name": SETTINGS["image"]["name"], "tag": SETTINGS["image"]["tag"]}
     assert single["startTimeout"] == SETTINGS["spawn"]["start_timeout_seconds"]
     assert VALUES["hub"]["concurrentSpawnLimit"] == SETTINGS["spawn"]["concurrent_spawn_limit"]
+    # Kubernetes students' servers get the same kernel bounds and offline pages as TLJH's.
+    assert VALUES["hub"]["config"]["KubeSpawner"]["args"] == hemaedu_hub.server_args(SETTINGS)
     assert VALUES["cull"] == {
         "enabled": True, "timeout": cull["timeout_seconds"], "every": cull["every_seconds"],
         "concurrency": cull["concurrency"], "users": cull["users"], "maxAge": cull["max_age_seconds"],
