@@ -147,6 +147,11 @@ def naive_update(app: Any, value: float) -> None:
     y = list(trace.y) if trace.y is not None else [0] * len(x)
     if len(x) != len(y):
         y = [0] * len(x)
+    # Multi-category axes hold [level, label] pairs; plotly express wants one value per point,
+    # and reads a list of strings as column names: number the points instead.
+    x = [v if isinstance(v, int | float) else i for i, v in enumerate(x)]
+    y = [v if isinstance(v, int | float) else i for i, v in enumerate(y)]
+    x, y = (x, y) if x else ([0], [0])  # a trace that is empty until the learner acts
     fig = px.scatter(x=x, y=y, title=app.figure.layout.title.text)
     fig.to_json()
 

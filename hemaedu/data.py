@@ -469,7 +469,7 @@ def format_references(source_ids: Iterable[str]) -> str:
     Unknown ids raise ``ValueError`` so a lesson cannot cite a missing source.
 
     >>> print(format_references(["scheinberg2011"]))  # doctest: +ELLIPSIS
-    - Scheinberg ... [doi:10.1056/NEJMoa1103975](https://doi.org/10.1056/NEJMoa1103975)
+    - Scheinberg ... [doi:10.1056/NEJMoa1103975](https://doi.org/10.1056/NEJMoa1103975) [PMID 21812672](...)
     """
     _, rows = _read_rows("references")
     by_id = {row["source_id"]: row for row in rows}

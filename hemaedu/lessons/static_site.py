@@ -34,8 +34,7 @@ def controls_description(app: Any) -> str:
     if app.static_preset:
         parts.append(html.escape(text("navigation", "static_app.shown", preset=app.preset_label(app.static_preset))))
     items = []
-    # An app without a figure lists its controls' values itself (App.static_html).
-    for control in app.controls.values() if app.figures else ():
+    for control in app.controls.values():
         value = control.readout if isinstance(control, Slider) else getattr(control, "label", "")
         label = str(getattr(control, "description", "") or "").strip()
         if label and value:

@@ -46,10 +46,12 @@ def test_pancytopenia_in_jupyterlab(lab, browser_page, plotly, screenshot, outpu
         start = trace_values(app.figure.data)
         fig = plotly.wait_until(page, lambda f: trace_values(f["data"]) == start, figure=index, timeout=WAIT_S)
         assert app.figure.layout.title.text in fig["svgText"]
-        # The figure fills the notebook's width (not plotly's 700 px fallback).
+        # The figure fills its column beside the controls (plotly's responsive sizing, not its
+        # fixed 700 px fallback).
         page.wait_for_function(
-            "(sel) => document.querySelector(sel)._fullLayout.width > 700", arg=f".{CSS} .js-plotly-plot",
-            timeout=WAIT_MS)
+            "(sel) => { const p = document.querySelector(sel); const w = p._fullLayout.width;"
+            " return w > 300 && Math.abs(w - p.parentElement.clientWidth) < 40; }",
+            arg=f".{CSS} .js-plotly-plot", timeout=WAIT_MS)
 
         slider.focus()
         for key in ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft", "PageDown"]:

@@ -160,7 +160,7 @@ def test_units_labels_and_descriptions_stay_the_kernels(lesson, output_errors) -
     expect(period(page)).to_have_attribute("aria-valuetext", shown)
     expect(period(page)).to_be_enabled()
     expect(page.get_by_role("slider", name="Hacked")).to_have_count(0)
-    group = page.get_by_role("group", name="Region")
+    group = page.get_by_role("group", name="Region", exact=True)
     expect(group).to_be_visible()
     expect(group.get_by_role("radio")).to_have_count(len(labels))
     assert group.get_by_role("radio").evaluate_all("els => els.map((e) => e.labels[0].textContent)") == labels

@@ -25,7 +25,7 @@ from typing import Any
 import ipywidgets as w
 
 from ...controls import Choice, Slider
-from ...figures import make_figure
+from ...figures import AXIS_TITLE_WIDTH, make_figure, wrap_text
 from ...figures.blood_count import TRACES, axis_labels, make_blood_count_figure, trace_data
 from .._app import App, status_html
 from ..pancytopenia import model as blood
@@ -227,8 +227,8 @@ def _withheld_patch(bc: Any) -> dict[str, dict[str, Any]]:
         "low": {**empty, "customdata": []}, "high": {**empty, "customdata": []},
         "cutoff": {**empty, "customdata": []}, "other_limit": {**empty, "customdata": []},
         "text": {"x": list(data["text"]["x"]), "y": ys, "text": values},
-        "layout": {"yaxis.ticktext": axis_labels(rows), "xaxis.title.text": t("practice.withheld_axis"),
-                   "xaxis.showticklabels": False},
+        "layout": {"yaxis.ticktext": axis_labels(rows), "xaxis.showticklabels": False,
+                   "xaxis.title.text": wrap_text(t("practice.withheld_axis"), AXIS_TITLE_WIDTH)},
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import ipywidgets as w
 
 from ...controls import Choice, Slider
-from ...figures import PALETTE, base_layout, make_figure
+from ...figures import PALETTE, base_layout, category_ticks, make_figure
 from .._app import App
 from . import model, render
 from .render import t
@@ -104,12 +104,17 @@ class CareExplorer(App):
 
         sections = model.sections()
         colours = [SECTION_COLOURS[sections.index(model.topic_section(topic))] for topic in model.TOPICS]
-        bars = go.Bar(y=[render.topic_label(x) for x in model.TOPICS], x=list(view.per_topic), orientation="h",
+        topics = [render.topic_label(x) for x in model.TOPICS]
+        bars = go.Bar(y=topics, x=list(view.per_topic), orientation="h",
                       meta="care_points", name=t("care.trace_name"), marker_color=colours,
                       hovertemplate=t("care.hover"))
-        layout = base_layout(title=render.care_title(view), x_title=t("care.x_title"), y_title="", height=480,
+        layout = base_layout(title=render.care_title(view), x_title=t("care.x_title"), y_title="",
+                             height=160 + 44 * len(topics),  # two-line labels need room per row
                              xaxis=dict(range=[0, max(len(ids) for ids in model.SITUATIONS.values())], dtick=1),
-                             yaxis=dict(autorange="reversed"), showlegend=False)
+                             # The topics' names wrap, so a phone keeps most of its width for the bars.
+                             yaxis=dict(autorange="reversed", **category_ticks(topics, width=14),
+                                        tickfont=dict(size=11)),
+                             showlegend=False)
         return make_figure([bars], layout, widget=True)
 
     def patch(self, view: model.CareView) -> dict[str, dict[str, Any]]:
