@@ -17,11 +17,10 @@ import argparse
 import ast
 import contextlib
 import json
-import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,9 +32,10 @@ from hemaedu.lessons.handout import footer_text, handout_html
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-CHROMIUM = Path(os.environ.get("HEMAEDU_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from servers import CHROMIUM, chromium  # noqa: E402 - the browser set-up the tests and benchmark use
+
 #: Paper name -> Chromium's paper format. A4 is 595 x 842 pt, US Letter 612 x 792 pt.
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MARGIN = {"top": "14mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}
@@ -125,20 +125,10 @@ class Build:
     outside_requests: list[str] = field(default_factory=list)
 
 
-@contextlib.contextmanager
-def _browser(playwright: Any = None) -> Iterator[Any]:
+def _browser(playwright: Any = None) -> contextlib.AbstractContextManager[Any]:
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} not found: install Debian's Chromium (`apt-get install chromium`)")
-    with contextlib.ExitStack() as stack:
-        if playwright is None:
-            from playwright.sync_api import sync_playwright
-
-            playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return chromium(playwright)
 
 
 def build(lessons: Iterable[Lesson] = LESSONS, output_dir: Path = ROOT / "_site" / "handouts",
