@@ -98,10 +98,17 @@ def data_path(filename: str) -> Traversable:
     checkout (editable install, tests) the single source is ``data/`` beside the
     package, which the wheel build copies in.
     """
+    return _data_dir() / filename
+
+
+@cache
+def _data_dir() -> Traversable:
+    # Looked up once: every formatted threshold asks for a path, and resolving the package's
+    # resources costs a file-system walk (slow in the browser kernel's virtual file system).
     packaged = resources.files("hemaedu") / "data"
     if packaged.is_dir():
-        return packaged / filename
-    return Path(__file__).resolve().parent.parent / "data" / filename
+        return packaged
+    return Path(__file__).resolve().parent.parent / "data"
 
 
 @cache

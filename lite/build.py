@@ -285,10 +285,43 @@ def stage_pyodide(lite_dir: Path, pyodide_dir: Path, wheel_cache: Path, course_w
         shutil.copy2(wheel, out / wheel.name)
         kept[name] = entry
         todo.extend(normalize(d) for d in entry["depends"])
+    compile_wheels(out, pyodide_dir)
+    for entry in kept.values():  # the rewritten wheels have new hashes
+        entry["sha256"] = sha256(out / entry["file_name"])
     lock["packages"] = kept
     (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
     log(f"Pyodide {expected} served from the site, preloading: {', '.join(sorted(kept))}")
     return sorted(kept)
+
+
+#: Wheels whose sources stay next to their byte code (a learner's traceback shows hemaedu's lines).
+KEEP_SOURCE = ("hemaedu-",)
+
+#: Files inside the wheels that a kernel never reads: the JupyterLab/notebook front-end copies
+#: (the site serves its own from the lab extensions) and plotly's standalone plotly.js, used
+#: only to write HTML files, which the lessons do not do in the browser.
+DROP_FROM_WHEELS = (
+    "plotly/labextension/",
+    "plotly/package_data/plotly.min.js",
+    "anywidget/labextension/",
+    "anywidget/nbextension/",
+)
+
+
+def compile_wheels(wheel_dir: Path, pyodide_dir: Path) -> None:
+    """Byte-compile the wheels in ``wheel_dir`` with Pyodide's own Python (see lite/compile_wheels.py)."""
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("node is needed to byte-compile the browser kernel's wheels: install nodejs")
+    settings = {
+        "KEEP_SOURCE": list(KEEP_SOURCE),
+        "DROP": list(DROP_FROM_WHEELS),
+        "SITE_PACKAGES": f"/lib/python{pyodide_python()}/site-packages/",
+    }
+    started = time.monotonic()
+    run([node, LITE_DIR / "run_in_pyodide.mjs", pyodide_dir, LITE_DIR / "compile_wheels.py", wheel_dir,
+         json.dumps(settings)])  # fmt: skip
+    log(f"byte-compiled the kernel's wheels in {time.monotonic() - started:.1f} s")
 
 
 def merged_lite_json(offline: bool, preload: list[str]) -> dict:

@@ -30,6 +30,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as w
 from IPython.display import Markdown
+from plotly.basedatatypes import Undefined
 
 from ..controls import Slider, guard_tree
 from ..data import format_references
@@ -215,11 +216,11 @@ class App:
         return self._where[target]
 
     def redraw(self) -> None:
-        """Recompute the view and patch the figures in place: one ``plotly_update`` per figure and
-        set of changed properties, sending only the properties whose value changed."""
+        """Recompute the view and patch the figures in place: one ``plotly_update`` per figure,
+        sending only the traces and properties whose value changed."""
         self.view = self.compute(**self.values())
         changes = self.patch(self.view)
-        restyles: dict[str, dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]]] = {}
+        restyles: dict[str, dict[int, dict[str, Any]]] = {}
         layouts: dict[str, dict[str, Any]] = {}
         for target, props in changes.items():
             if target == "layout" or target.startswith("layout:"):
@@ -231,20 +232,23 @@ class App:
             key, index = self._locate(target)
             changed = {p: v for p, v in props.items() if not _same(self._sent.get((key, index, p), _UNSET), v)}
             if changed:
-                restyles.setdefault(key, {}).setdefault(tuple(sorted(changed)), []).append((index, changed))
+                restyles.setdefault(key, {})[index] = changed
         for key, figure in self.figures.items():
-            groups = list(restyles.get(key, {}).items())
+            traces = restyles.get(key, {})
             layout = layouts.get(key, {})
-            if not groups and layout:
+            if traces:
+                # One update per figure: each update costs the browser a whole Plotly.update, so traces
+                # that changed different properties still go together. plotly's restyle takes one value
+                # per trace for each property; plotly's Undefined leaves a trace's property as it is
+                # (it travels as "_undefined_" and plotly.js skips it; None would reset it instead).
+                indexes = sorted(traces)
+                paths = sorted({p for props in traces.values() for p in props})
+                restyle = {p: [traces[i].get(p, Undefined) for i in indexes] for p in paths}
+                figure.plotly_update(restyle_data=restyle, relayout_data=layout or None, trace_indexes=indexes)
+                for i in indexes:
+                    self._sent.update({(key, i, p): v for p, v in traces[i].items()})
+            elif layout:
                 figure.plotly_relayout(layout)
-            for n, (paths, traces) in enumerate(groups):
-                # plotly's restyle takes one value per trace for each property.
-                restyle = {p: [props[p] for _, props in traces] for p in paths}
-                figure.plotly_update(restyle_data=restyle, relayout_data=layout if n == 0 else None,
-                                     trace_indexes=[index for index, _ in traces])
-            for _paths, traces in groups:
-                for index, props in traces:
-                    self._sent.update({(key, index, p): v for p, v in props.items()})
             self._sent.update({(key, -1, p): v for p, v in layout.items()})
         self.redraws += 1
         self._write_text()
