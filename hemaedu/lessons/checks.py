@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from .._trust import guard_tree
 from ..controls import Choice
@@ -36,6 +37,25 @@ _FEEDBACK_STYLE = {
 _BOX_STYLE = {"border-left-style": "solid", "border-left-width": "4px",
               "display": "flex", "gap": "0.5em", "align-items": "baseline", "padding": "0.25em 0.6em",
               "margin": "0.25em 0"}
+
+
+_SHARED: dict[str, w.Widget] = {}
+
+
+def _shared(kind: str) -> Any:
+    """One Layout or Style widget per kernel for every question's parts, none of which restyles itself.
+
+    Each ipywidget otherwise opens its own Layout (and Style) model: a lesson's questions would
+    cost about ten models each, and every model is a message and a front-end object to build
+    before the page is ready (the browser kernel spends seconds on them). A closed one (after
+    ``Widget.close_all()``) is replaced.
+    """
+    widget = _SHARED.get(kind)
+    if widget is None or getattr(widget, "comm", None) is None:
+        factory = {"layout": w.Layout, "button": w.ButtonStyle, "html": HTMLStyle,
+                   "score_layout": lambda: w.Layout(min_height="1.5em")}[kind]
+        widget = _SHARED[kind] = factory()
+    return widget
 
 
 def _style(state: str) -> str:
@@ -97,14 +117,15 @@ class SelfCheck:
         # it with every option; nothing is selected until the learner chooses.
         self.choices = Choice(
             options=[o.text for o in self.options], value=None, allow_none=True,
-            description=text("common", "self_check_prefix", prompt=question.prompt),
+            description=text("common", "self_check_prefix", prompt=question.prompt), layout=_shared("layout"),
         )
         self.check = w.Button(description=text("common", "check_answer"),
-                              tooltip=text("common", "check_answer_tooltip"))
-        self.feedback = w.HTML()
+                              tooltip=text("common", "check_answer_tooltip"),
+                              layout=_shared("layout"), style=_shared("button"))
+        self.feedback = w.HTML(layout=_shared("layout"), style=_shared("html"))
         self.check.on_click(lambda _button: self._show_feedback())
         self.choices.observe(lambda _change: self._clear(), names="value")
-        self.widget = guard_tree(w.VBox([self.choices, self.check, self.feedback]))
+        self.widget = guard_tree(w.VBox([self.choices, self.check, self.feedback], layout=_shared("layout")))
         self.widget.add_class("hemaedu-self-check")
 
     def on_result(self, callback: Any) -> None:
@@ -194,16 +215,17 @@ class SelfChecks(list[SelfCheck]):
             raise ValueError(f"kind must be 'check', 'pre' or 'post', got {kind!r}")
         self.kind = kind
         self.before = before
-        self.score = w.HTML(layout=w.Layout(min_height="1.5em"))
+        self.score = w.HTML(layout=_shared("score_layout"), style=_shared("html"))
         intro = text("common", f"question_set.{kind}.intro", n=len(self)) if kind != "check" else ""
-        self.intro = w.HTML(f"<p>{html.escape(intro)}</p>" if intro else "")
+        self.intro = w.HTML(f"<p>{html.escape(intro)}</p>" if intro else "", layout=_shared("layout"),
+                            style=_shared("html"))
         for check in self:
             check.on_result(lambda _check: self._write_score())
         if before is not None:
             for check in before:
                 check.on_result(lambda _check: self._write_score())
         self._write_score()
-        self.widget = guard_tree(w.VBox([self.intro, *(c.widget for c in self), self.score]))
+        self.widget = guard_tree(w.VBox([self.intro, *(c.widget for c in self), self.score], layout=_shared("layout")))
         self.widget.add_class("hemaedu-self-checks")
         self.widget.add_class(f"hemaedu-question-set-{kind}")
 
