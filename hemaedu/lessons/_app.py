@@ -37,7 +37,7 @@ from ..data import format_references
 from ..units import convert
 from . import lesson as _lesson
 from . import measure
-from .checks import SelfCheck, SelfChecks, feedback_html, post_check, pre_check, self_checks, status_html
+from .checks import SelfCheck, SelfChecks, feedback_html, post_check, pre_check, self_checks, shared_part, status_html
 from .content import Option, Question, text
 
 __all__ = ["App", "Option", "Question", "SelfCheck", "SelfChecks", "feedback_html", "measure_slider", "post_check",
@@ -107,13 +107,14 @@ class App:
         self.view = self.compute(**self.values())
         self.figures: dict[str, Any] = self.make_figures(self.view)
         self.figure = next(iter(self.figures.values()), None)  # None: an app without a figure
-        self.status = w.HTML(layout=w.Layout(min_height="1.5em"))
-        self.details_html = w.HTML()
+        self.status = w.HTML(layout=shared_part("score_layout"), style=shared_part("html"))
+        self.details_html = w.HTML(layout=shared_part("layout"), style=shared_part("html"))
         self.preset_buttons: dict[str, w.Button] = {}
         if self.show_preset_buttons:
             for preset_id in self.presets:
                 button = w.Button(description=self.preset_label(preset_id),
-                                  tooltip=self.preset_hint(preset_id), layout=w.Layout(width="auto"))
+                                  tooltip=self.preset_hint(preset_id), layout=shared_part("auto_width"),
+                                  style=shared_part("button"))
                 button.on_click(lambda _b, p=preset_id: self.apply_preset(p))
                 self.preset_buttons[preset_id] = button
         for name, control in self.controls.items():

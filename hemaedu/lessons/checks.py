@@ -20,7 +20,8 @@ from .._trust import guard_tree
 from ..controls import Choice
 from .content import Option, Question, questions, text  # noqa: F401 - Option: the doctests
 
-__all__ = ["SelfCheck", "SelfChecks", "feedback_html", "post_check", "pre_check", "self_checks", "status_html"]
+__all__ = ["SelfCheck", "SelfChecks", "feedback_html", "post_check", "pre_check", "self_checks", "shared_part",
+           "status_html"]
 
 
 def status_html(sentence: str) -> str:
@@ -42,8 +43,12 @@ _BOX_STYLE = {"border-left-style": "solid", "border-left-width": "4px",
 _SHARED: dict[str, w.Widget] = {}
 
 
-def _shared(kind: str) -> Any:
-    """One Layout or Style widget per kernel for every question's parts, none of which restyles itself.
+def shared_part(kind: str) -> Any:
+    """One Layout or Style widget per kernel, shared by every part that never restyles itself.
+
+    ``kind``: ``"layout"`` (plain), ``"auto_width"``, ``"score_layout"`` (one line high), or the
+    ``"button"`` and ``"html"`` styles. Used for the questions' parts and the apps' texts and
+    preset buttons; a widget whose layout changes later (shown, hidden) needs its own.
 
     Each ipywidget otherwise opens its own Layout (and Style) model: a lesson's questions would
     cost about ten models each, and every model is a message and a front-end object to build
@@ -53,6 +58,7 @@ def _shared(kind: str) -> Any:
     widget = _SHARED.get(kind)
     if widget is None or getattr(widget, "comm", None) is None:
         factory = {"layout": w.Layout, "button": w.ButtonStyle, "html": HTMLStyle,
+                   "auto_width": lambda: w.Layout(width="auto"),
                    "score_layout": lambda: w.Layout(min_height="1.5em")}[kind]
         widget = _SHARED[kind] = factory()
     return widget
@@ -117,15 +123,15 @@ class SelfCheck:
         # it with every option; nothing is selected until the learner chooses.
         self.choices = Choice(
             options=[o.text for o in self.options], value=None, allow_none=True,
-            description=text("common", "self_check_prefix", prompt=question.prompt), layout=_shared("layout"),
+            description=text("common", "self_check_prefix", prompt=question.prompt), layout=shared_part("layout"),
         )
         self.check = w.Button(description=text("common", "check_answer"),
                               tooltip=text("common", "check_answer_tooltip"),
-                              layout=_shared("layout"), style=_shared("button"))
-        self.feedback = w.HTML(layout=_shared("layout"), style=_shared("html"))
+                              layout=shared_part("layout"), style=shared_part("button"))
+        self.feedback = w.HTML(layout=shared_part("layout"), style=shared_part("html"))
         self.check.on_click(lambda _button: self._show_feedback())
         self.choices.observe(lambda _change: self._clear(), names="value")
-        self.widget = guard_tree(w.VBox([self.choices, self.check, self.feedback], layout=_shared("layout")))
+        self.widget = guard_tree(w.VBox([self.choices, self.check, self.feedback], layout=shared_part("layout")))
         self.widget.add_class("hemaedu-self-check")
 
     def on_result(self, callback: Any) -> None:
@@ -215,17 +221,18 @@ class SelfChecks(list[SelfCheck]):
             raise ValueError(f"kind must be 'check', 'pre' or 'post', got {kind!r}")
         self.kind = kind
         self.before = before
-        self.score = w.HTML(layout=_shared("score_layout"), style=_shared("html"))
+        self.score = w.HTML(layout=shared_part("score_layout"), style=shared_part("html"))
         intro = text("common", f"question_set.{kind}.intro", n=len(self)) if kind != "check" else ""
-        self.intro = w.HTML(f"<p>{html.escape(intro)}</p>" if intro else "", layout=_shared("layout"),
-                            style=_shared("html"))
+        self.intro = w.HTML(f"<p>{html.escape(intro)}</p>" if intro else "", layout=shared_part("layout"),
+                            style=shared_part("html"))
         for check in self:
             check.on_result(lambda _check: self._write_score())
         if before is not None:
             for check in before:
                 check.on_result(lambda _check: self._write_score())
         self._write_score()
-        self.widget = guard_tree(w.VBox([self.intro, *(c.widget for c in self), self.score], layout=_shared("layout")))
+        self.widget = guard_tree(w.VBox([self.intro, *(c.widget for c in self), self.score],
+                                        layout=shared_part("layout")))
         self.widget.add_class("hemaedu-self-checks")
         self.widget.add_class(f"hemaedu-question-set-{kind}")
 
