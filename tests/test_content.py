@@ -278,7 +278,8 @@ def test_readme_lesson_table_is_generated_from_the_registry() -> None:
 
 
 def test_scaffold_creates_a_lesson_that_runs(tmp_path: Path) -> None:
-    """``python -m hemaedu.lessons.scaffold NN slug`` gives a lesson that loads, draws and checks answers."""
+    """``python -m hemaedu.lessons.scaffold NN slug`` gives a lesson that loads, draws and checks
+    answers, asks its pre/post questions, and has an instructor edition (``make instructor``)."""
     import shutil
     import subprocess
 
@@ -286,9 +287,14 @@ def test_scaffold_creates_a_lesson_that_runs(tmp_path: Path) -> None:
 
     shutil.copytree(ROOT / "hemaedu", tmp_path / "hemaedu", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "instructor_edition.py", tmp_path / "tools")
     number = f"{int(LESSONS[-1].number) + 1:02d}"
     written = scaffold(number, "practice_lesson", root=tmp_path)
-    assert tmp_path / "notebooks" / f"{number}_practice_lesson.ipynb" in written
+    content = tmp_path / "hemaedu" / "lessons" / "practice_lesson" / "content" / "en"
+    assert {tmp_path / "notebooks" / f"{number}_practice_lesson.ipynb", content / "prepost.toml",
+            content / "instructor.toml"} <= set(written)
     probe = (
         "from hemaedu.lessons import LESSONS, lesson\n"
         f"item = lesson('{number}')\n"
@@ -299,13 +305,34 @@ def test_scaffold_creates_a_lesson_that_runs(tmp_path: Path) -> None:
         "import hemaedu.lessons.practice_lesson as pl\n"
         "check = pl.self_checks()[0]\n"
         "assert check.answer(check.options[0].text)\n"
-        "print(item.title, item.minutes, item.css_class)\n"
+        # The pre/post questions: asked without a verdict, then again with one, the two scores compared.
+        "pre, post = pl.pre_check(), pl.post_check()\n"
+        "assert pre.kind == 'pre' and post.kind == 'post' and post.before is pre and 3 <= len(pre) <= 4\n"
+        "rights = [next(o for o in c.options if o.correct) for c in pre]\n"
+        "assert len({c.options.index(o) for c, o in zip(pre, rights)}) > 1  # the right place varies\n"
+        "for c, o in zip(pre, rights): c.answer(o.text)\n"
+        "assert all(c.answer(o.text) is True for c, o in zip(post, rights))\n"
+        # The instructor edition: the tool's own checks (a 50-minute plan whose sections are headings
+        # of the notebook, an answer for every Try-this item) and nothing of it in the student files.
+        "import instructor_edition as edition\n"
+        "notes = edition.notes(item)\n"
+        "assert sum(edition.minutes(s) for s in notes['section']) == 50 and 2 <= len(notes['misconception']) <= 3\n"
+        "nb = edition.build_notebook(item)\n"
+        "callouts = [c for c in nb.cells if edition.TAG in c.metadata.get('tags', [])]\n"
+        "shown = ' '.join(c.source for c in callouts)\n"
+        "assert all(o.why in shown for c in post for o in c.options)\n"
+        "assert notes['try_this'][0]['answer'] in shown and notes['misconception'][1]['exposed_by'] in shown\n"
+        "assert edition.leaks(edition.student_files()) == {}\n"
+        "print(item.title, item.minutes, item.css_class, len(callouts))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
-                            env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+                            env={"PYTHONPATH": f"{tmp_path}:{tmp_path / 'tools'}", "PATH": "/usr/bin:/bin",
+                                 "HOME": str(tmp_path)},
                             timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.split() == ["Practice", "lesson", "20", "hemaedu-app-practice_lesson"]
+    # Callouts: the class plan, the Try-this answers, three section timings (the opening has none),
+    # two misconceptions, the pre/post advice and the two answer keys.
+    assert result.stdout.split() == ["Practice", "lesson", "20", "hemaedu-app-practice_lesson", "10"]
 
 
 def test_every_source_reads_as_a_short_author_and_year_citation() -> None:

@@ -18,7 +18,13 @@ import pytest
 
 from hemaedu import thresholds
 from hemaedu.data import records
-from hemaedu.figures.causes import CONSISTENT_STYLE, LESS_LIKELY_STYLE
+from hemaedu.figures.causes import (
+    CAUSE_BOX_PX,
+    CAUSES_LABEL_WIDTH,
+    CONSISTENT_STYLE,
+    EXTRA_LINE_PX,
+    LESS_LIKELY_STYLE,
+)
 from hemaedu.lessons import causes as lesson
 from hemaedu.lessons.causes import model, render
 from hemaedu.lessons.content import cite, text
@@ -186,6 +192,27 @@ def test_every_filter_combination_is_safe(causes_app):
             _clean(causes_app.summary_text())
             sunburst = causes_app.trace("causes")
             assert len(sunburst.ids) == len(sunburst.labels) == len(sunburst.hovertext)
+
+
+def test_every_box_left_of_the_causes_has_room_for_its_label_on_a_phone(causes_app):
+    """A phone shows four columns of about 85 px: twelve letters of 13 px text per line, and a
+    box one cause tall holds one line (24 px) plus 10 px per further line. Plotly hides a label
+    that does not fit (uniformtext), so a longer word or a taller label left a box blank
+    ("thrombocytopenia"; "bone marrow disorders" with one cause). The browser check of the same
+    is in tests/browser/test_layout.py."""
+    causes_app.controls["mechanism"].value = model.ANY
+    for _, affects in causes_app.controls["affects"].options:
+        causes_app.controls["affects"].value = affects
+        chart = causes_app.trace("causes")
+        leaves = sum(v for node, v in zip(chart.ids, chart.values, strict=True) if node not in set(chart.parents))
+        per_cause_px = (causes_app.figure.layout.height - 140) / leaves
+        for node, label, value in zip(chart.ids, chart.labels, chart.values, strict=True):
+            lines = label.split("<br>")
+            assert max(len(line) for line in lines) <= CAUSES_LABEL_WIDTH, (affects, label)
+            if node in set(chart.parents):
+                needed = CAUSE_BOX_PX + EXTRA_LINE_PX * (len(lines) - 1)
+                assert value * per_cause_px >= needed, (affects, label, value, per_cause_px)
+    causes_app.controls["affects"].value = model.ALL
 
 
 # ----------------------------------------------------------------------------- the differential

@@ -371,6 +371,42 @@ def test_cut_off_lines_sit_at_the_thresholds():
     assert xs == sorted(expected)
 
 
+def _panel_px(layout, ref: str, value: float) -> float:
+    """Pixels above the bottom of a panel for ``value`` given in ``ref`` ("y2" or "y2 domain")."""
+    axis = layout["yaxis" + ref.split()[0][1:]]
+    span_px = (axis.domain[1] - axis.domain[0]) * (layout.height - layout.margin.t - layout.margin.b)
+    low, high = (0.0, 1.0) if ref.endswith("domain") else axis.range
+    return (value - low) / (high - low) * span_px
+
+
+@pytest.mark.parametrize("preset", ["example_a", "example_b", "example_c"])
+def test_cut_off_lines_never_cross_a_value_label(preset):
+    """On a laptop the complete-response line at 10 g/dL went through "8.5 (below complete level)"
+    written right of the hemoglobin bar. Where the lines run is fixed but where a label ends depends
+    on the count and the screen's width, so a label must sit at another height than every line of
+    its panel: checked in pixels from the figure's own geometry (the chart's height is fixed)."""
+    app = ist.response_explorer()
+    app.apply_preset(preset)
+    layout = app.figure.layout
+    labels = []  # (y axis, bottom px, top px, text) of every text drawn in a panel
+    for trace in app.figure.data:
+        text = (trace.text or [None])[0] if trace.type in ("bar", "scatter") else None
+        if not text or (trace.type == "bar" and trace.textposition == "none"):
+            continue
+        size = (trace.textfont.size if trace.textfont and trace.textfont.size else None) or layout.font.size or 12
+        y = 0.0 if trace.type == "bar" else trace.y[0]  # a bar's text is centred on the bar
+        centre = _panel_px(layout, trace.yaxis or "y", y)
+        labels.append((trace.yaxis or "y", centre - 0.65 * size, centre + 0.65 * size, text))
+    assert len(labels) == len(app.RANGES), labels
+    for shape in layout.shapes:
+        axis = shape.yref.split()[0]
+        low, high = sorted(_panel_px(layout, shape.yref, v) for v in (shape.y0, shape.y1))
+        for label_axis, bottom, top, text in labels:
+            if label_axis == axis:
+                assert high < bottom or low > top, (f"the line at x={shape.x0} runs from {low:.0f} to {high:.0f} px, "
+                                                    f"through the label {text!r} ({bottom:.0f} to {top:.0f} px)")
+
+
 def test_unknown_preset_is_refused():
     with pytest.raises(ValueError, match=r"unknown preset 'normal'"):
         ist.response_explorer().apply_preset("normal")

@@ -8,6 +8,7 @@ the same traces in place and a translation never edits this module.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,19 +28,74 @@ LESS_LIKELY_STYLE = ("#BBBBBB", "/")
 #: Columns the causes chart shows at once (cytopenia, origin, group); tapping a box zooms in
 #: and shows the columns under it (the causes themselves), tapping the left box zooms out.
 CAUSES_DEPTH = 3
-#: Characters per line of a box's label (a column is about 110 px wide on a phone).
+#: Characters per line of a box's label (a column is about 85 px wide on a phone, four columns
+#: in 360 px: twelve letters of 13 px text).
 CAUSES_LABEL_WIDTH = 12
+#: A box one cause tall must fit its label: 24 px holds one line of 13 px text, each further line
+#: needs 10 px more (measured in Chromium at 360 and 1000 px wide: with 30 px a two-line label was
+#: hidden, with 34 px it showed). Plotly hides a label that does not fit (``uniformtext``).
+CAUSE_BOX_PX, EXTRA_LINE_PX = 24, 10
+_VOWELS = frozenset("aeiouy")
+
+
+def _word_pieces(word: str, width: int) -> list[str]:
+    """``word`` cut into pieces of at most ``width`` characters, each cut ending in ``-`` or ``/``.
+
+    A word is cut after a hyphen or slash it already has; otherwise before a consonant that sits
+    between two vowels (thrombocyto-penia), a rough syllable break that needs no dictionary; at
+    the last resort after ``width - 1`` letters. Pieces are at least three letters long.
+
+    >>> _word_pieces("thrombocytopenia", 12)
+    ['thrombocyto-', 'penia']
+    >>> _word_pieces("immune/idiopathic", 12)
+    ['immune/', 'idiopathic']
+    >>> _word_pieces("graft-versus-host", 12)
+    ['graft-', 'versus-host']
+    """
+    if len(word) <= width:
+        return [word]
+    marks = [i + 1 for i, char in enumerate(word[:width]) if char in "-/" and 3 <= i + 1 <= len(word) - 3]
+    if marks:
+        cut, mark = marks[-1], ""
+    else:
+        lower = word.lower()
+        cuts = range(min(width - 1, len(word) - 3), 2, -1)
+        cut = next((i for i in cuts if lower[i - 1] in _VOWELS and lower[i] not in _VOWELS
+                    and lower[i + 1] in _VOWELS), width - 1)
+        mark = "-"
+    return [word[:cut] + mark, *_word_pieces(word[cut:], width)]
+
+
+def wrap_label(label: str, width: int = CAUSES_LABEL_WIDTH) -> str:
+    """``label`` in lines of at most ``width`` characters joined by ``<br>``; long words are cut.
+
+    Plotly never breaks a line itself: a word wider than its box hid the whole label on a phone.
+
+    >>> wrap_label("Immune thrombocytopenia (ITP)")
+    'Immune<br>thrombocyto-<br>penia (ITP)'
+    >>> wrap_label("Post-hepatitis (seronegative hepatitis)")
+    'Post-<br>hepatitis<br>(seronega-<br>tive<br>hepatitis)'
+    """
+    lines: list[str] = []
+    for word in label.split():
+        for number, piece in enumerate(_word_pieces(word, width)):
+            joint = " " if number == 0 else ""
+            if lines and len(lines[-1]) + len(joint) + len(piece) <= width:
+                lines[-1] += joint + piece
+            else:
+                lines.append(piece)
+    return "<br>".join(lines)
 
 
 def causes_labels(labels: Sequence[str]) -> list[str]:
     """The boxes' labels, wrapped to fit a narrow column (also used when the app patches them).
 
     >>> causes_labels(["Immune thrombocytopenia (ITP)"])
-    ['Immune<br>thrombocytopenia<br>(ITP)']
+    ['Immune<br>thrombocyto-<br>penia (ITP)']
     >>> causes_labels(["aplastic anemia"])
     ['aplastic<br>anemia']
     """
-    return [wrap_text(str(label), CAUSES_LABEL_WIDTH) for label in labels]
+    return [wrap_label(str(label)) for label in labels]
 
 
 #: The id of the box that holds every cytopenia when the chart shows more than one.
@@ -72,14 +128,25 @@ def causes_depth(tree: Mapping[str, Sequence[Any]]) -> int:
 
 
 def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
-    """The chart's height in pixels: 24 px per cause, so a group of one cause still shows its label.
+    """The chart's height in pixels: enough per cause that every box left of the causes shows its
+    label (a group of one cause with a two-line label needs 34 px per cause, else 24 px).
 
     >>> causes_height({"ids": ["a", "a/b"], "parents": ["", "a"], "values": [1, 1]})
     460
+    >>> causes_height({"ids": ["a", "a/b", "a/b/c", "a/d"], "parents": ["", "a", "a/b", "a"],
+    ...                "values": [20, 1, 1, 19], "labels": ["A", "bone marrow disorders", "C", "D"]})
+    820
     """
     parents = set(tree["parents"])
-    leaves = sum(value for node, value in zip(tree["ids"], tree["values"], strict=True) if node not in parents)
-    return max(460, 24 * leaves + 140)
+    labels = tree.get("labels") or [""] * len(tree["ids"])
+    leaves, per_cause_px = 0, CAUSE_BOX_PX
+    for node, value, label in zip(tree["ids"], tree["values"], labels, strict=True):
+        if node not in parents:
+            leaves += value
+            continue
+        lines = wrap_label(str(label)).count("<br>") + 1
+        per_cause_px = max(per_cause_px, math.ceil((CAUSE_BOX_PX + EXTRA_LINE_PX * (lines - 1)) / value))
+    return max(460, per_cause_px * leaves + 140)
 
 
 def make_causes_chart(

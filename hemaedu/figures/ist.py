@@ -241,6 +241,15 @@ def make_simulation(*, centres: Sequence[float], shares: Sequence[float], width:
 # --------------------------------------------------------------------------- response criteria
 
 
+#: Each count's panel, in its y axis's units: the bar fills -0.3..0.3, the cut-off lines
+#: -0.45..0.45, and the bar's value label sits above them at 0.76 (12 px text: about 0.3 units of
+#: a panel in the 520 px chart), so no cut-off line can cross the label whatever the count and the
+#: screen's width. (The label used to sit right of the bar's end, where the line of a count just
+#: below its cut-off went through it.)
+RESPONSE_Y_RANGE, RESPONSE_BAR_WIDTH, RESPONSE_LINE_SPAN, RESPONSE_LABEL_Y = (-0.45, 1.0), 0.6, (-0.45, 0.45), 0.76
+RESPONSE_LABEL_FONT_PX, RESPONSE_HEIGHT_PX = 12, 520
+
+
 def make_response_counts(*, panels: Sequence[tuple[str, str]], values: Mapping[str, float],
                          ranges: Mapping[str, tuple[float, float]], complete_cutoffs: Mapping[str, float],
                          severe_cutoffs: Mapping[str, float], texts: Mapping[str, str],
@@ -252,7 +261,9 @@ def make_response_counts(*, panels: Sequence[tuple[str, str]], values: Mapping[s
     line marks the complete-response cut-off (a count must reach it), a dashed line the
     severe-disease cut-off (a count below it still counts as severe); two legend-only traces
     (ids ``complete_cutoff`` and ``severe_cutoff``, names ``texts["complete_legend"]`` and
-    ``texts["severe_legend"]``) explain the line styles.
+    ``texts["severe_legend"]``) explain the line styles. ``bar_texts`` (the value and what it
+    meets) is written above each bar, from the panel's left edge, by the text trace with id
+    ``<key>_label``: above the cut-off lines, so they never cross it.
 
     >>> keys = ("anc", "hb")
     >>> fig = make_response_counts(panels=[(k, k.upper()) for k in keys], values={"anc": 1.2, "hb": 11},
@@ -260,7 +271,7 @@ def make_response_counts(*, panels: Sequence[tuple[str, str]], values: Mapping[s
     ...     severe_cutoffs={"anc": 0.5}, texts={"title": "T", "complete_legend": "C", "severe_legend": "S"},
     ...     bar_texts={k: k for k in keys}, axis_titles={k: k for k in keys}, hovers={k: k for k in keys})
     >>> [t.meta for t in fig.data], len(fig.layout.shapes)
-    (['anc', 'hb', 'complete_cutoff', 'severe_cutoff'], 3)
+    (['anc', 'anc_label', 'hb', 'hb_label', 'complete_cutoff', 'severe_cutoff'], 3)
     """
     panel_height = 1 / len(panels)
     data: list[Any] = []
@@ -270,25 +281,28 @@ def make_response_counts(*, panels: Sequence[tuple[str, str]], values: Mapping[s
         suffix = "" if i == 0 else str(i + 1)
         top = 1 - i * panel_height
         axes[f"yaxis{suffix}"] = {"domain": [top - panel_height + 0.1, top - 0.02], "showticklabels": False,
-                                  "range": [-0.5, 0.5], "fixedrange": True, "anchor": f"x{suffix}"}
+                                  "range": list(RESPONSE_Y_RANGE), "fixedrange": True, "anchor": f"x{suffix}"}
         axes[f"xaxis{suffix}"] = {"title": {"text": axis_titles[key], "standoff": 2}, "range": list(ranges[key]),
                                   "anchor": f"y{suffix}", "zeroline": False}
-        data.append(go.Bar(meta=key, name=label, x=[values[key]], y=[0], orientation="h", width=0.6,
-                           xaxis=f"x{suffix}", yaxis=f"y{suffix}", showlegend=False, text=[bar_texts[key]],
-                           textposition="outside", cliponaxis=False, hovertemplate=hovers[key],
+        data.append(go.Bar(meta=key, name=label, x=[values[key]], y=[0], orientation="h", width=RESPONSE_BAR_WIDTH,
+                           xaxis=f"x{suffix}", yaxis=f"y{suffix}", showlegend=False, hovertemplate=hovers[key],
                            marker={"color": PALETTE["sky_blue"], "line": {"color": "#1a1a1a", "width": 1}}))
+        data.append(go.Scatter(meta=f"{key}_label", name=label, x=[ranges[key][0]], y=[RESPONSE_LABEL_Y],
+                               mode="text", text=[bar_texts[key]], textposition="middle right", cliponaxis=False,
+                               textfont={"size": RESPONSE_LABEL_FONT_PX, "color": "#1a1a1a"},
+                               xaxis=f"x{suffix}", yaxis=f"y{suffix}", showlegend=False, hoverinfo="skip"))
         for cutoffs, dash, color in ((complete_cutoffs, "solid", PALETTE["green"]),
                                      (severe_cutoffs, "dash", PALETTE["vermillion"])):
             if key in cutoffs:
-                shapes.append({"type": "line", "xref": f"x{suffix}", "yref": f"y{suffix} domain", "x0": cutoffs[key],
-                               "x1": cutoffs[key], "y0": 0, "y1": 1,
+                shapes.append({"type": "line", "xref": f"x{suffix}", "yref": f"y{suffix}", "x0": cutoffs[key],
+                               "x1": cutoffs[key], "y0": RESPONSE_LINE_SPAN[0], "y1": RESPONSE_LINE_SPAN[1],
                                "line": {"color": color, "width": 3, "dash": dash}})
     # Shapes have no legend: two legend-only traces explain the line styles.
     data.append(go.Scatter(meta="complete_cutoff", x=[None], y=[None], mode="lines", name=texts["complete_legend"],
                            line={"color": PALETTE["green"], "width": 3}))
     data.append(go.Scatter(meta="severe_cutoff", x=[None], y=[None], mode="lines", name=texts["severe_legend"],
                            line={"color": PALETTE["vermillion"], "width": 3, "dash": "dash"}))
-    layout = base_layout(title=texts["title"], x_title="", y_title="", height=460, shapes=shapes,
+    layout = base_layout(title=texts["title"], x_title="", y_title="", height=RESPONSE_HEIGHT_PX, shapes=shapes,
                          legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
                          margin={"l": 10, "r": 20, "t": 90, "b": 10}, **axes)
     return make_figure(data, layout, widget=widget)

@@ -4,8 +4,10 @@
 case with underscores (e.g. bone_marrow), which is also its package and notebook name.
 
 Writes ``hemaedu/lessons/<slug>/`` (a model, an app, content files), ``notebooks/NN_<slug>.ipynb``
-and the lesson's entry in ``registry.toml``, from the templates in ``_scaffold/``. The new lesson
-runs at once; then replace the example model, app and texts (see CONTRIBUTING.md).
+and the lesson's entry in ``registry.toml``, from the templates in ``_scaffold/``. Every template
+under ``_scaffold/content/`` goes to the same path in the lesson (the pre/post questions and the
+teacher's notes). The new lesson runs at once, with its pre/post check and instructor edition;
+then replace the example model, app and texts (see CONTRIBUTING.md).
 """
 
 from __future__ import annotations
@@ -33,12 +35,17 @@ _FILES = {
 
 
 def _cells(source: str) -> list[dict[str, object]]:
-    cells = []
+    """The notebook template's cells: ``%% markdown`` or ``%% code``, optionally ``id=<cell id>``
+    (the question-set cells carry the ids tools/question_cells.py looks for, so it adds none)."""
+    cells: list[dict[str, object]] = []
     for block in re.split(r"^%% ", source, flags=re.M)[1:]:
-        kind, _, body = block.partition("\n")
+        header, _, body = block.partition("\n")
+        kind, *options = header.split()
         lines = body.rstrip("\n").split("\n")
-        cell: dict[str, object] = {"cell_type": kind.strip(), "metadata": {},
+        cell: dict[str, object] = {"cell_type": kind, "metadata": {},
                                    "source": [line + "\n" for line in lines[:-1]] + [lines[-1]]}
+        # nbformat 4.5 wants an id on every cell (a missing one will become an error).
+        cell["id"] = next((o.removeprefix("id=") for o in options if o.startswith("id=")), f"cell-{len(cells) + 1}")
         if kind.strip() == "code":
             cell |= {"execution_count": None, "outputs": []}
         cells.append(cell)
@@ -60,12 +67,14 @@ def scaffold(number: str, slug: str, *, root: Path = REPO, minutes: int = DEFAUL
         raise ValueError(f"registry.toml already has a lesson {number}; choose the next free number")
     fields = {"number": number, "slug": slug, "package": slug, "minutes": minutes,
               "title": slug.replace("_", " ").capitalize(), "heading": slug.replace("_", " ").capitalize()}
+    templates = [(TEMPLATES / name, Path(target)) for name, target in _FILES.items()]
+    templates += [(path, path.relative_to(TEMPLATES).with_suffix(""))
+                  for path in sorted((TEMPLATES / "content").rglob("*.tmpl"))]
     written = []
-    for template, target in _FILES.items():
+    for template, target in templates:
         path = package_dir / target
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(Template((TEMPLATES / template).read_text(encoding="utf-8")).substitute(fields),
-                        encoding="utf-8")
+        path.write_text(Template(template.read_text(encoding="utf-8")).substitute(fields), encoding="utf-8")
         written.append(path)
     source = Template((TEMPLATES / "notebook.tmpl").read_text(encoding="utf-8")).substitute(fields)
     nb = {"cells": _cells(source), "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",

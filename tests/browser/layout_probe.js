@@ -1,6 +1,7 @@
 // What a student sees of a lesson's layout, measured in the page (used by test_layout.py).
 // Returns plain JSON: page overflow, each figure's plot area, tick-label collisions, clipped
-// text, modebar/title overlap, undersized targets and tables that stick out.
+// text, modebar/title overlap, boxes (icicle, treemap, sunburst) without their label, undersized
+// targets and tables that stick out.
 () => {
   const vw = document.documentElement.clientWidth;
   const visible = (el) => {
@@ -48,7 +49,8 @@
     if (!visible(gd)) continue;
     const box = rect(gd);
     const title = gd.querySelector('.gtitle');
-    const fig = {title: title ? title.textContent : '', box, plot_areas: [], tick_collisions: [], clipped: [], modebar_over_title: false};
+    const fig = {title: title ? title.textContent : '', box, plot_areas: [], tick_collisions: [], clipped: [], modebar_over_title: false,
+                 slices: 0, unlabelled: []};
     const areas = gd.querySelectorAll('.nsewdrag');
     if (areas.length) {
       for (const a of areas) fig.plot_areas.push(rect(a));
@@ -71,6 +73,18 @@
       if (!visible(t) || !t.textContent.trim()) continue;
       const r = rect(t);
       if (r.x < frame.x - 1 || r.right > frame.right + 1 || r.y < frame.y - 1 || r.bottom > frame.bottom + 1) fig.clipped.push(t.textContent.slice(0, 40));
+    }
+    // Boxes of an icicle, treemap or sunburst: each one drawn must show its label. Plotly hides a
+    // label that does not fit its box (uniformtext mode "hide"): the <text> stays, emptied or hidden.
+    for (const slice of gd.querySelectorAll('.iciclelayer g.slice, .treemaplayer g.slice, .sunburstlayer g.slice')) {
+      const shape = slice.querySelector('path');
+      if (!shape || !visible(shape)) continue;
+      fig.slices += 1;
+      const label = slice.querySelector('text.slicetext');
+      if (!label || !label.textContent.trim() || !visible(label)) {
+        const r = rect(shape);
+        fig.unlabelled.push(`${label ? label.textContent.slice(0, 30) : '(no text)'} in a ${Math.round(r.w)} x ${Math.round(r.h)} px box`);
+      }
     }
     const modebar = gd.querySelector('.modebar-container');
     if (modebar && title && getComputedStyle(modebar).display !== 'none' && modebar.querySelector('.modebar-btn')) {

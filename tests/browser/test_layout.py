@@ -7,7 +7,8 @@ each size, the page is measured in Chromium (tests/browser/layout_probe.js) and 
   figure scrolls inside its own box instead);
 * for every figure, a plot area of at least 200 x 100 px (each panel of a multi-panel figure
   at least 30 px tall), tick labels that do not collide, no text cut off at the figure's edge,
-  and no plotly toolbar over its title;
+  no plotly toolbar over its title, and every box of an icicle, treemap or sunburst showing
+  its label (plotly hides a label too wide or too tall for its box);
 * every control's target (radio label, slider, button, drop-down) at least 24 x 24 px
   (WCAG 2.2, 2.5.8);
 * on the laptop, the controls of a two-column app beside its figure, not above it.
@@ -47,6 +48,13 @@ def expected_figures(lesson_name: str) -> int:
     """How many figures the lesson's apps draw (built in Python, as the notebook builds them)."""
     lesson = next(item for item in LESSONS if item.name == lesson_name)
     return sum(len(getattr(lesson.app(app), "figures", {}) or {}) for app in lesson.apps)
+
+
+def expected_box_charts(lesson_name: str) -> int:
+    """How many of those figures are icicles, treemaps or sunbursts (their boxes are checked)."""
+    lesson = next(item for item in LESSONS if item.name == lesson_name)
+    return sum(any(trace.type in ("icicle", "treemap", "sunburst") for trace in figure.data)
+               for app in lesson.apps for figure in (getattr(lesson.app(app), "figures", {}) or {}).values())
 
 
 _SPLIT_JS = """
@@ -120,6 +128,7 @@ def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
                     results[size] = page.evaluate(PROBE_JS)
                     results[size]["split"] = page.evaluate(_SPLIT_JS)
                     results[size]["figures_expected"] = figures
+                    results[size]["box_charts_expected"] = expected_box_charts(lesson)
                     _shoot(page, SHOTS / f"{lesson}-{size}.png", viewport)
                     # The measurements beside the screenshot, for review (figure boxes locate crops).
                     (SHOTS / f"{lesson}-{size}.json").write_text(json.dumps(results[size], indent=1))
@@ -142,6 +151,10 @@ def layout_problems(m: dict[str, Any], size: str) -> list[str]:
     problems += [f"table neither fits nor scrolls inside itself: {t['el']}" for t in m["tables"] if not t["fits"]]
     if len(m["figures"]) < m["figures_expected"]:
         problems.append(f"{len(m['figures'])} figures drawn, {m['figures_expected']} expected")
+    box_charts = sum(1 for fig in m["figures"] if fig["slices"])
+    if box_charts < m["box_charts_expected"]:
+        problems.append(f"{box_charts} icicles, treemaps or sunbursts drawn with boxes, "
+                        f"{m['box_charts_expected']} expected")
     for fig in m["figures"]:
         name = f"figure {fig['title'][:50]!r}"
         areas = fig["plot_areas"]
@@ -160,6 +173,9 @@ def layout_problems(m: dict[str, Any], size: str) -> list[str]:
             problems.append(f"{name}: tick labels collide: {fig['tick_collisions'][:4]}")
         if fig["clipped"]:
             problems.append(f"{name}: text cut off at the figure's edge: {fig['clipped'][:4]}")
+        if fig["unlabelled"]:
+            problems.append(f"{name}: {len(fig['unlabelled'])} of {fig['slices']} boxes show no label: "
+                            f"{fig['unlabelled'][:4]}")
         if fig["modebar_over_title"]:
             problems.append(f"{name}: plotly's toolbar covers the title")
     small = [t for t in m["targets"] if t["w"] < MIN_TARGET_PX or t["h"] < MIN_TARGET_PX]

@@ -213,7 +213,8 @@ class ResponseApp(App):
 
     def patch(self, view: model.ResponseExplanation) -> dict[str, dict[str, Any]]:
         texts = self._bar_texts(view)
-        return {key: {"x": [value], "text": [texts[key]]} for key, value in view.values.items()}
+        bars = {key: {"x": [value]} for key, value in view.values.items()}
+        return {**bars, **{f"{key}_label": {"text": [texts[key]]} for key in view.values}}
 
     @staticmethod
     def _criterion(key: str, value: float, threshold_id: str) -> str:
