@@ -13,7 +13,10 @@ handler (every request elsewhere is aborted), in Debian's Chromium with a fresh 
   (same profile, so the HTTP cache is warm): what a student's browser downloads;
 * seconds from opening the lesson to its main figure answering a key, cold (first visit)
   and warm (second visit): kernel start, "Run all", first key press, plotted data changed;
-* key press to plotted data changed (p95 over ``presses`` presses on the main control).
+* key press to plotted data changed (p95 over ``presses`` presses on the main control);
+* the floor under the warm start: seconds from opening a notebook to the browser kernel
+  answering ``1 + 1`` (warm cache, nothing of the lesson run). No lesson on this site can
+  start faster than its kernel does.
 """
 
 from __future__ import annotations
@@ -120,6 +123,21 @@ def _visit(page: Any, url: str, notebook: str, css: str, description: str) -> fl
     return time.monotonic() - started
 
 
+def _kernel_answers(page: Any, url: str, notebook: str) -> float:
+    """Open ``notebook`` without running it: seconds until its kernel has answered ``1 + 1``."""
+    started = time.monotonic()
+    page.goto(f"{url}lab/index.html?path={notebook}")
+    page.wait_for_function(_KERNEL_IDLE_JS, timeout=300_000)
+    answer = page.evaluate("""async () => {
+        const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        let out = ''; const f = k.requestExecute({code: 'print(1 + 1)'});
+        f.onIOPub = (m) => { if (m.header.msg_type === 'stream') out += m.content.text; };
+        await f.done; return out.trim(); }""")
+    if answer != "2":
+        raise RuntimeError(f"the browser kernel answered {answer!r} to 1 + 1")
+    return time.monotonic() - started
+
+
 def _key_to_plot_ms(page: Any, css: str, presses: int) -> list[float]:
     times = []
     for i in range(presses):
@@ -168,6 +186,9 @@ def lite_rows(site: Path | None = None, lesson: str | None = None, presses: int 
                     page = context.new_page()
                     warm_s = _visit(page, url, item.notebook, item.css_class, control.description)
                     second_bytes = server.sent_bytes  # type: ignore[attr-defined]
+                    page.close()
+                    page = context.new_page()
+                    floor_s = _kernel_answers(page, url, item.notebook)
                 finally:
                     context.close()
         finally:
@@ -189,6 +210,9 @@ def lite_rows(site: Path | None = None, lesson: str | None = None, presses: int 
          "target": None, "ok": None, "note": where + " (empty cache; reported, no target)"},
         {"name": "lite: open lesson -> figure answers a key, warm", "value": round(warm_s, 1), "unit": "s",
          "target": WARM_START_TARGET_S, "ok": warm_s < WARM_START_TARGET_S, "note": where},
+        {"name": "lite: open notebook -> kernel answers 1 + 1, warm (floor)", "value": round(floor_s, 1),
+         "unit": "s", "target": None, "ok": None,
+         "note": where + " (the runtime alone: Pyodide, the course's packages, IPython; nothing of the lesson run)"},
         {"name": "lite: key press -> plotted data changed, p95", "value": round(p95, 1), "unit": "ms",
          "target": KEY_TO_PLOT_TARGET_MS, "ok": p95 < KEY_TO_PLOT_TARGET_MS,
          "note": f"{where}, {len(key_ms)} presses, median {statistics.median(key_ms):.0f} ms"},
