@@ -59,6 +59,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "Option",
     "Question",
+    "cited_sources",
     "content_files",
     "get",
     "hooks",
@@ -260,6 +261,16 @@ def _resolve(token: str, where: str, package: str | None) -> str:
 def render(template: str, *, where: str, package: str | None = None) -> str:
     """Replace every ``{{...}}`` placeholder of ``template``; ``where`` names the file in errors."""
     return _PLACEHOLDER.sub(lambda m: _resolve(m.group(1), where, package), template)
+
+
+def cited_sources(package: str) -> list[str]:
+    """The sources ``package``'s narratives cite with ``{{cite:...}}``, in order (they belong in its references).
+
+    >>> "killick2016" in cited_sources("pancytopenia")
+    True
+    """
+    return [m.group(1).removeprefix("cite:") for path in content_files(package) if path.name.endswith(".md")
+            for m in _PLACEHOLDER.finditer(path.read_text(encoding="utf-8")) if m.group(1).startswith("cite:")]
 
 
 # --------------------------------------------------------------------------- questions
