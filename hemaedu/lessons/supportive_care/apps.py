@@ -75,8 +75,7 @@ class IronBalance(App):
         return t(f"presets.{preset_id}.label", units=render.counted(values["units"], "unit"),
                  months=render.counted(values["months"], "month"))
 
-    def summary(self, view: model.IronView) -> str:
-        return render.iron_summary(view)
+    summary = staticmethod(render.iron_summary)
 
     def details(self, view: model.IronView) -> str:
         return f"<p><em>{html.escape(render.iron_sources())}</em></p>"
@@ -120,11 +119,8 @@ class CareExplorer(App):
     def patch(self, view: model.CareView) -> dict[str, dict[str, Any]]:
         return {"care_points": {"x": list(view.per_topic)}, "layout": {"title.text": render.care_title(view)}}
 
-    def summary(self, view: model.CareView) -> str:
-        return render.care_summary(view)
-
-    def details(self, view: model.CareView) -> str:
-        return render.care_html(view)
+    summary = staticmethod(render.care_summary)
+    details = staticmethod(render.care_html)
 
 
 def iron_balance(**values: Any) -> IronBalance:
