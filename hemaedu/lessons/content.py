@@ -68,6 +68,7 @@ __all__ = [
     "questions",
     "render",
     "text",
+    "texts",
 ]
 
 DEFAULT_LANGUAGE = "en"
@@ -169,6 +170,21 @@ def text(package: str, key: str, /, **fields: Any) -> str:
         return resolved.format(**fields)
     except (KeyError, IndexError) as exc:
         raise ValueError(f"{where}: the template needs the field {exc}; pass it to text()") from None
+
+
+def texts(package: str) -> Callable[..., str]:
+    """:func:`text` bound to ``package``: a lesson's ``t(key, **fields)``.
+
+    >>> t = texts("common")
+    >>> t("check_answer")
+    'Check answer'
+    """
+
+    def t(key: str, /, **fields: Any) -> str:
+        """A text of this lesson's content, its ``{field}`` slots filled from ``fields``."""
+        return text(package, key, **fields)
+
+    return t
 
 
 def markdown(package: str, name: str) -> str:
