@@ -175,13 +175,16 @@ class App:
         finally:
             self._holding = was
 
-    def _on_change(self, name: str) -> None:
-        if self._holding:
-            return
+    def _follow(self, name: str) -> None:
+        """Set the values other controls take when ``name`` changed (:meth:`react`)."""
         follow = self.react(name, self.values())
         if follow:
             self._set_values(follow)
-        self.redraw()
+
+    def _on_change(self, name: str) -> None:
+        if not self._holding:
+            self._follow(name)
+            self.redraw()
 
     def apply_preset(self, preset_id: str) -> None:
         """Set the controls to a preset's values, then redraw once."""
@@ -190,9 +193,7 @@ class App:
         values = dict(self.presets[preset_id])
         self._set_values(values)
         for name in values:
-            follow = self.react(name, self.values())
-            if follow:
-                self._set_values(follow)
+            self._follow(name)
         self.redraw()
 
     def trace(self, name: str) -> Any:
