@@ -17,6 +17,7 @@ __all__ = ["causes_explorer", "course_navigation", "cutoffs", "differential_expl
 PACKAGE = "causes"
 
 pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, source_ids)
+
 # The narrative blocks: why the immune attack is thought to dominate (the randomized trial's response); the
 # marrow blast cut-off for acute leukemia and the cellularity cut-offs; PNH clones as a finding within immune marrow
 # failure, not a cause; four look-alikes that cellularity cannot sort (HLH, T-LGL leukemia, GATA2 deficiency,
