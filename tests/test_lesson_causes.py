@@ -27,7 +27,7 @@ from hemaedu.figures.causes import (
 )
 from hemaedu.lessons import causes as lesson
 from hemaedu.lessons.causes import model, render
-from hemaedu.lessons.content import cite, text
+from hemaedu.lessons.content import cite, cited_sources, text
 
 CAUSES = records("causes")
 DIFFERENTIAL = records("differential")
@@ -330,7 +330,7 @@ def test_self_checks_grade_the_answers():
 def test_lesson_sources_resolve():
     sources = set(model.source_ids())
     assert {r["source_id"] for r in CAUSES} <= sources and {r["source_id"] for r in DIFFERENTIAL} <= sources
-    cited = set(lesson._cited())  # sources the narratives cite by author and year
+    cited = set(cited_sources("causes"))  # sources the narratives cite by author and year
     assert lesson.references().data.count("\n- ") + 1 == len(sources | cited)
 
 

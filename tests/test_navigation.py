@@ -73,7 +73,7 @@ def test_navigation_is_a_labelled_landmark_with_large_targets():
 
 @pytest.mark.parametrize("item", LESSONS, ids=lambda x: x.name)
 def test_every_lesson_package_offers_its_own_navigation(item: Lesson):
-    """``lesson.course_navigation()`` comes from the shared hook, bound to the right lesson."""
+    """``lesson.course_navigation()`` comes from hemaedu.lessons.parts.lesson_parts, bound to the right lesson."""
     shown = item.module().course_navigation()
     assert shown.data == navigation.navigation_html(item.number)
 

@@ -18,6 +18,7 @@ import pytest
 from hemaedu.lessons import LESSONS, Lesson
 from hemaedu.lessons.checks import SelfCheck, SelfChecks, post_check, pre_check
 from hemaedu.lessons.content import Option, Question, questions, text
+from hemaedu.lessons.parts import LessonParts
 
 QUESTION_FILES = ("questions.toml", "prepost.toml")
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -124,6 +125,16 @@ def test_every_lesson_package_offers_the_question_sets(lesson: Lesson) -> None:
     pre, post = module.pre_check(), module.post_check()
     assert pre.kind == "pre" and post.kind == "post" and post.before is pre
     assert 3 <= len(pre) <= 4, f"{lesson.name}: prepost.toml should hold 3 or 4 questions"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)
+def test_every_lesson_package_binds_each_shared_part_to_its_own_name(lesson: Lesson) -> None:
+    """A lesson's ``__init__`` unpacks ``lesson_parts(...)`` in one line: swapping two names there
+    (a post-check shown where the pre-check belongs) must fail here."""
+    module = lesson.module()
+    for name in LessonParts._fields:
+        assert getattr(module, name).__name__ == name, f"{lesson.name}: lesson.{name} is another part"
+        assert name in module.__all__, f"{lesson.name}: add {name!r} to __all__"
 
 
 # --------------------------------------------------------------------------- the content

@@ -19,10 +19,6 @@ the standard library only; a lesson's apps (ipywidgets, plotly) load when the le
 from __future__ import annotations
 
 import importlib
-import importlib.abc
-import importlib.machinery
-import importlib.util
-import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,26 +96,6 @@ class Lesson:
     def app(self, app: str | None = None, **kwargs: Any) -> Any:
         """Build ``app`` (default: the main app) as the notebook does."""
         return self.factory(app)(**kwargs)
-
-    # Question sets (content/<lang>/questions.toml and prepost.toml). Every lesson package gets
-    # pre_check() and post_check() bound to its entry (see the import hook at the end).
-    def self_checks(self) -> Any:
-        """The lesson's self-checks with their running "x of y" score."""
-        from ._app import self_checks
-
-        return self_checks(self.package)
-
-    def pre_check(self) -> Any:
-        """The pre/post questions asked near the top of the lesson (answers noted, no verdict)."""
-        from ._app import pre_check
-
-        return pre_check(self.package)
-
-    def post_check(self) -> Any:
-        """The same questions before the take-aways, scored beside the pre-check."""
-        from ._app import post_check
-
-        return post_check(self.package)
 
 
 def _registry_text() -> str:
@@ -228,65 +204,3 @@ def measure(key: str) -> Measure:
     if key not in table:
         raise ValueError(f"unknown measure {key!r}; measures.toml has {', '.join(table)}")
     return table[key]
-
-
-# --------------------------------------------------------------------------- shared lesson parts
-# Every lesson notebook calls ``lesson.pre_check()`` near its top, ``lesson.self_checks()`` and
-# ``lesson.post_check()`` before its take-aways, and ends with ``lesson.course_navigation()``
-# (``from hemaedu.lessons import <package> as lesson``). Rather than a copy of those functions in
-# every lesson package, a lesson package gets them here, bound to its registry entry, when it is
-# imported: an import hook wraps the loader of each package the registry lists and, once the
-# package has run, adds the shared parts it does not define itself. A lesson added to
-# registry.toml gets them without any code of its own.
-
-
-def _shared_parts(package: str) -> dict[str, Callable[..., Any]]:
-    """The functions every lesson package offers, bound to ``package``."""
-    entry = lesson(package)
-
-    def course_navigation() -> Any:
-        """Previous and next lesson and the course home (the lesson's last cell)."""
-        from .navigation import course_navigation as navigation
-
-        return navigation(package)
-
-    return {"pre_check": entry.pre_check, "post_check": entry.post_check, "self_checks": entry.self_checks,
-            "course_navigation": course_navigation}
-
-
-class _SharedPartsLoader(importlib.abc.Loader):
-    """Runs a lesson package with its own loader, then adds :func:`_shared_parts` it lacks."""
-
-    def __init__(self, loader: importlib.abc.Loader, package: str) -> None:
-        self._loader = loader
-        self._package = package
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module: ModuleType) -> None:
-        self._loader.exec_module(module)
-        for name, function in _shared_parts(self._package).items():
-            if not hasattr(module, name):
-                setattr(module, name, function)
-
-    def __getattr__(self, name: str) -> Any:  # resource readers, get_data, is_package, ...
-        return getattr(self._loader, name)
-
-
-class _SharedPartsFinder(importlib.abc.MetaPathFinder):
-    """Finds ``hemaedu.lessons.<package>`` for a registry package and wraps its loader."""
-
-    def find_spec(self, fullname: str, path: Any, target: ModuleType | None = None
-                  ) -> importlib.machinery.ModuleSpec | None:
-        parent, _, package = fullname.rpartition(".")
-        if parent != __name__ or package not in {item.package for item in LESSONS}:
-            return None
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is not None and spec.loader is not None and not isinstance(spec.loader, _SharedPartsLoader):
-            spec.loader = _SharedPartsLoader(spec.loader, package)
-        return spec
-
-
-if not any(isinstance(finder, _SharedPartsFinder) for finder in sys.meta_path):
-    sys.meta_path.insert(0, _SharedPartsFinder())

@@ -1,4 +1,4 @@
-"""The app protocol every lesson app follows, the self-check widget and the references block.
+"""The app protocol every lesson app follows, and the self-check widgets.
 
 An app declares what is particular to it and :class:`App` does the rest once::
 
@@ -11,7 +11,11 @@ An app declares what is particular to it and :class:`App` does the rest once::
         def compute(self, **values): return model.expected(**values)   # pure
         def make_figure(self, view): return figures.make_chart(..., widget=True)
         def patch(self, view): return {"expected": {"x": [...]}, "layout": {"xaxis.range": [...]}}
-        def summary(self, view): return text(self.package, "summary", ...)
+        summary = staticmethod(render.expected_summary)              # the live sentence from the view
+        details = staticmethod(render.expected_notes)                # optional HTML under the figure
+
+``summary`` and ``details`` are functions of the view; an app whose texts need more than the view
+(its own state, a control's options) defines them as methods instead.
 
 The base class builds the controls, observes each one once, builds preset buttons and applies a
 preset with one redraw, patches traces *by name* inside ``figure.batch_update()`` sending only the
@@ -25,15 +29,13 @@ from __future__ import annotations
 import html
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import ipywidgets as w
-from IPython.display import Markdown
 from plotly.basedatatypes import Undefined
 
 from ..controls import Slider, guard_tree
-from ..data import format_references
 from ..units import convert
 from . import lesson as _lesson
 from . import measure
@@ -41,7 +43,7 @@ from .checks import SelfCheck, SelfChecks, feedback_html, post_check, pre_check,
 from .content import Option, Question, text
 
 __all__ = ["App", "Option", "Question", "SelfCheck", "SelfChecks", "feedback_html", "measure_slider", "post_check",
-           "pre_check", "references", "self_checks", "status_html"]
+           "pre_check", "self_checks", "status_html"]
 
 
 def measure_slider(key: str, *, value: float, unit: str | None = None, description: str | None = None,
@@ -175,13 +177,16 @@ class App:
         finally:
             self._holding = was
 
-    def _on_change(self, name: str) -> None:
-        if self._holding:
-            return
+    def _follow(self, name: str) -> None:
+        """Set the values other controls take when ``name`` changed (:meth:`react`)."""
         follow = self.react(name, self.values())
         if follow:
             self._set_values(follow)
-        self.redraw()
+
+    def _on_change(self, name: str) -> None:
+        if not self._holding:
+            self._follow(name)
+            self.redraw()
 
     def apply_preset(self, preset_id: str) -> None:
         """Set the controls to a preset's values, then redraw once."""
@@ -190,9 +195,7 @@ class App:
         values = dict(self.presets[preset_id])
         self._set_values(values)
         for name in values:
-            follow = self.react(name, self.values())
-            if follow:
-                self._set_values(follow)
+            self._follow(name)
         self.redraw()
 
     def trace(self, name: str) -> Any:
@@ -361,9 +364,3 @@ class App:
                 "version_major": 2, "version_minor": 0, "model_id": self.container.model_id,
             },
         }
-
-
-def references(source_ids: Iterable[str]) -> Markdown:
-    """The lesson's references as Markdown, rendered from the ``references`` table."""
-    return Markdown(format_references(list(source_ids)))
-

@@ -59,6 +59,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "Option",
     "Question",
+    "cited_sources",
     "content_files",
     "get",
     "hooks",
@@ -67,6 +68,7 @@ __all__ = [
     "questions",
     "render",
     "text",
+    "texts",
 ]
 
 DEFAULT_LANGUAGE = "en"
@@ -170,6 +172,21 @@ def text(package: str, key: str, /, **fields: Any) -> str:
         raise ValueError(f"{where}: the template needs the field {exc}; pass it to text()") from None
 
 
+def texts(package: str) -> Callable[..., str]:
+    """:func:`text` bound to ``package``: a lesson's ``t(key, **fields)``.
+
+    >>> t = texts("common")
+    >>> t("check_answer")
+    'Check answer'
+    """
+
+    def t(key: str, /, **fields: Any) -> str:
+        """A text of this lesson's content, its ``{field}`` slots filled from ``fields``."""
+        return text(package, key, **fields)
+
+    return t
+
+
 def markdown(package: str, name: str) -> str:
     """The Markdown file ``<name>.md`` of ``package``, with every placeholder resolved from data/."""
     filename = name if name.endswith(".md") else f"{name}.md"
@@ -260,6 +277,16 @@ def _resolve(token: str, where: str, package: str | None) -> str:
 def render(template: str, *, where: str, package: str | None = None) -> str:
     """Replace every ``{{...}}`` placeholder of ``template``; ``where`` names the file in errors."""
     return _PLACEHOLDER.sub(lambda m: _resolve(m.group(1), where, package), template)
+
+
+def cited_sources(package: str) -> list[str]:
+    """The sources ``package``'s narratives cite with ``{{cite:...}}``, in order (they belong in its references).
+
+    >>> "killick2016" in cited_sources("pancytopenia")
+    True
+    """
+    return [m.group(1).removeprefix("cite:") for path in content_files(package) if path.name.endswith(".md")
+            for m in _PLACEHOLDER.finditer(path.read_text(encoding="utf-8")) if m.group(1).startswith("cite:")]
 
 
 # --------------------------------------------------------------------------- questions

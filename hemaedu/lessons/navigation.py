@@ -1,9 +1,9 @@
 """Course navigation: previous and next lesson and the course home, from the registry.
 
-Every lesson's notebook ends with ``lesson.course_navigation()`` (the shared hook in
-``hemaedu/lessons/__init__.py`` gives each lesson package that function, bound to the lesson),
-so the links follow ``registry.toml`` and a lesson added there is linked from its neighbours
-without editing any notebook.
+Every lesson's notebook ends with ``lesson.course_navigation()`` (each lesson package takes that
+function, bound to the lesson, from :func:`hemaedu.lessons.parts.lesson_parts`), so the links
+follow ``registry.toml`` and a lesson added there is linked from its neighbours without editing
+any notebook.
 
 The links are relative notebook names (``02_causes.ipynb``), the one form every delivery
 resolves against the page it is on:

@@ -9,45 +9,22 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from .._app import references as _references
-from .._app import self_checks as _self_checks
-from ..content import markdown
-from . import model
+from ..parts import lesson_parts, narrative
 from .apps import CasePlayer, Practice, case_player, practice
 from .casefile import case_ids, load_case
+from .model import source_ids
 
-__all__ = [
-    "CasePlayer",
-    "Practice",
-    "case_ids",
-    "case_list",
-    "case_player",
-    "how_cases_work",
-    "load_case",
-    "practice",
-    "references",
-    "self_checks",
-]
+__all__ = ["CasePlayer", "Practice", "case_ids", "case_list", "case_player", "course_navigation", "how_cases_work",
+           "load_case", "post_check", "practice", "pre_check", "references", "self_checks"]
 
 PACKAGE = "cases"
 
-
-def how_cases_work() -> Markdown:
-    """How the case player and the practice drill work (content/en/how_cases_work.md)."""
-    return Markdown(markdown(PACKAGE, "how_cases_work"))
+# The references: every source of every case and of the practice rules.
+pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, source_ids)
+how_cases_work = narrative(PACKAGE, "how_cases_work")  # how the case player and the practice drill work
 
 
 def case_list() -> Markdown:
     """Every case with its one-line summary."""
     cases = [load_case(c) for c in case_ids()]
     return Markdown("\n".join(f"- **{c.title}**: {c.summary}" for c in cases))
-
-
-def self_checks() -> list:
-    """The lesson's self-check questions (from questions.toml)."""
-    return _self_checks(PACKAGE)
-
-
-def references() -> Markdown:
-    """Every source of every case and of the practice rules."""
-    return _references(model.source_ids())

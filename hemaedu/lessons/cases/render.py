@@ -7,12 +7,11 @@ module only assembles them, formats numbers and wraps them in a little HTML stru
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from ...data import format_references, row
 from ...thresholds import unit_symbol
 from .. import lesson as registry_lesson
-from ..content import text
+from ..content import text, texts
 from ..format import format_number, format_threshold, measure_label
 from ..pancytopenia.model import quantity
 from . import generator as practice
@@ -20,12 +19,8 @@ from .case_types import Case, Count, Marrow, Review, Stage
 from .model import CaseReport, CaseView
 
 PACKAGE = "cases"
+t = texts(PACKAGE)  # a text of this lesson's content
 COUNT_UNITS = {"hb": "g/dL", "wbc": "10^9/L", "anc": "10^9/L", "platelets": "10^9/L", "reticulocytes": "10^9/L"}
-
-
-def t(key: str, /, **fields: Any) -> str:
-    """A text of this lesson's content."""
-    return text(PACKAGE, key, **fields)
 
 
 def _e(value: str) -> str:

@@ -72,11 +72,8 @@ class DifferentialApp(App):
             },
         }
 
-    def summary(self, view: model.DifferentialView) -> str:
-        return render.differential_summary(view)
-
-    def details(self, view: model.DifferentialView) -> str:
-        return render.differential_table(view)
+    summary = staticmethod(render.differential_summary)
+    details = staticmethod(render.differential_table)
 
 
 class CausesApp(App):

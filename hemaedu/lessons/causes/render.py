@@ -12,17 +12,14 @@ from typing import Any
 from ... import thresholds
 from ...figures import SEQUENCE
 from .. import content
+from ..content import texts
 from ..format import format_number, format_quantity
 from . import model
 
 PACKAGE = "causes"
+t = texts(PACKAGE)  # a text of this lesson's content
 #: Ring colours from the centre out: cytopenia, origin, group (leaves use mechanism colours).
 RING_COLOURS = ("#D9D9D9", "#E8E8E8", "#F4F4F4")
-
-
-def t(key: str, /, **fields: Any) -> str:
-    """A text of this lesson's ``lesson.toml``."""
-    return content.text(PACKAGE, key, **fields)
 
 
 def _count(n: int) -> str:

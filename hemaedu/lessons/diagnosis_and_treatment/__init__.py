@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from .._app import SelfCheck
-from .._app import references as _references
-from .._app import self_checks as _self_checks
+from ..parts import lesson_parts
 from . import render
 from .apps import classification_explorer, outcomes_explorer, pathway_explorer, workup_quiz
 from .model import VIGNETTES, check_partition, source_ids
 
 __all__ = [
-    "VIGNETTES", "check_partition", "classification_explorer", "classification_table", "outcomes_explorer",
-    "pathway_explorer", "references", "self_checks", "transfusion_thresholds", "workup_list",
-    "workup_quiz",
+    "VIGNETTES", "check_partition", "classification_explorer", "classification_table", "course_navigation",
+    "outcomes_explorer", "pathway_explorer", "post_check", "pre_check", "references", "self_checks",
+    "transfusion_thresholds", "workup_list", "workup_quiz",
 ]
 
 PACKAGE = "diagnosis_and_treatment"
+
+pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, source_ids)
 
 
 def workup_list() -> Markdown:
@@ -38,13 +38,3 @@ def classification_table() -> Markdown:
 def transfusion_thresholds() -> Markdown:
     """The AABB platelet-transfusion thresholds, from the thresholds table."""
     return Markdown(render.transfusion_table())
-
-
-def self_checks() -> list[SelfCheck]:
-    """The lesson's self-check questions (answers appear only after answering)."""
-    return _self_checks(PACKAGE)
-
-
-def references() -> Markdown:
-    """The lesson's references, rendered from the references table."""
-    return _references(source_ids())

@@ -78,11 +78,8 @@ class PathwayApp(App):
             "text": [t("pathway.marker_text", age=format_number(view.age))],
         }}
 
-    def summary(self, view: model.PathwayView) -> str:
-        return render.pathway_summary(view)
-
-    def details(self, view: model.PathwayView) -> str:
-        return render.branch_html(view)
+    summary = staticmethod(render.pathway_summary)
+    details = staticmethod(render.branch_html)
 
 
 class OutcomesApp(App):
@@ -113,11 +110,8 @@ class OutcomesApp(App):
             "layout": {"title.text": render.chart_title(view), "xaxis.title.text": render.x_title(view)},
         }
 
-    def summary(self, view: model.OutcomesView) -> str:
-        return render.outcomes_summary(view)
-
-    def details(self, view: model.OutcomesView) -> str:
-        return render.outcomes_notes(view)
+    summary = staticmethod(render.outcomes_summary)
+    details = staticmethod(render.outcomes_notes)
 
 
 class WorkupQuiz(App):
@@ -159,11 +153,8 @@ class WorkupQuiz(App):
     def patch(self, view: model.WorkupView) -> dict[str, dict[str, Any]]:
         return {}
 
-    def summary(self, view: model.WorkupView) -> str:
-        return render.workup_summary(view)
-
-    def details(self, view: model.WorkupView) -> str:
-        return render.workup_details(view)
+    summary = staticmethod(render.workup_summary)
+    details = staticmethod(render.workup_details)
 
     def react(self, changed: str, values: Any) -> dict[str, Any]:
         self.checked = None  # a new question or a new choice: the old verdict no longer applies
@@ -231,11 +222,8 @@ class ClassificationApp(App):
     def patch(self, view: model.ClassificationView) -> dict[str, dict[str, Any]]:
         return {}
 
-    def summary(self, view: model.ClassificationView) -> str:
-        return render.classify_summary(view)
-
-    def details(self, view: model.ClassificationView) -> str:
-        return render.classify_details(view)
+    summary = staticmethod(render.classify_summary)
+    details = staticmethod(render.classify_details)
 
     def static_html(self) -> str:
         return f"{self.status.value}\n{self.details_html.value}"

@@ -12,7 +12,7 @@ from typing import Any
 from ... import data, thresholds
 from ...figures import SEQUENCE, wrap_text
 from .. import content
-from ..content import cite
+from ..content import cite, texts
 from ..format import format_field, format_number, format_quantity
 from . import model
 
@@ -20,11 +20,7 @@ from . import model
 OUTCOME_LABEL_WIDTH = 15
 
 PACKAGE = "diagnosis_and_treatment"
-
-
-def t(key: str, /, **fields: Any) -> str:
-    """A text of this lesson's ``lesson.toml``."""
-    return content.text(PACKAGE, key, **fields)
+t = texts(PACKAGE)  # a text of this lesson's content
 
 
 def severity_label(severity: str) -> str:

@@ -8,24 +8,21 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from .. import content
-from .._app import SelfCheck, references
-from .._app import self_checks as _self_checks
+from ..parts import lesson_parts, narratives
 from .apps import cohort_simulator, ist_forest, response_explorer
 from .model import arms, find_arm, lesson_sources
 from .render import arm_line, pct, t
 
-__all__ = ["arm_interval", "cohort_simulator", "ist_forest", "lesson_sources", "markdown", "opening_simulation",
-           "overview", "randomized_arms", "references", "response_explorer", "self_checks"]
+__all__ = ["arm_interval", "cohort_simulator", "course_navigation", "ist_forest", "lesson_sources", "markdown",
+           "opening_simulation", "overview", "post_check", "pre_check", "randomized_arms", "references",
+           "response_explorer", "self_checks"]
 
 PACKAGE = "ist_response"
 #: The two randomized arms of the NIH horse-versus-rabbit trial (``ist_response`` arm ids).
 HORSE_VS_RABBIT_ARMS = ("scheinberg2011_hatg", "scheinberg2011_ratg")
 
-
-def markdown(name: str) -> Markdown:
-    """A narrative block of the lesson (``content/<lang>/<name>.md``), numbers filled in from data/."""
-    return Markdown(content.markdown(PACKAGE, name))
+pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, lesson_sources)
+markdown = narratives(PACKAGE)
 
 
 def arm_interval(arm_id: str, *, timepoint: float = 6, response_type: str = "overall") -> str:
@@ -54,8 +51,3 @@ def overview() -> Markdown:
                       randomized=len({a.source_id for a in every if a.randomized}), visits=listed,
                       smallest=smallest.n, smallest_name=smallest.name, biggest=pct(biggest.n, None),
                       biggest_name=biggest.name))
-
-
-def self_checks() -> list[SelfCheck]:
-    """The lesson's self-check questions (``content/<lang>/questions.toml``)."""
-    return _self_checks(PACKAGE)

@@ -141,11 +141,8 @@ class ForestApp(App):
     def patch(self, view: model.ForestView) -> dict[str, dict[str, Any]]:
         return forest_traces(self._rows(view))
 
-    def summary(self, view: model.ForestView) -> str:
-        return forest_summary(view)
-
-    def details(self, view: model.ForestView) -> str:
-        return forest_details(view)
+    summary = staticmethod(forest_summary)
+    details = staticmethod(forest_details)
 
 
 def ist_forest(**values: Any) -> ForestApp:

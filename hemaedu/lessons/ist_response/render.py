@@ -10,16 +10,12 @@ import html
 from collections.abc import Sequence
 
 from ...figures.ist import ForestRow as ChartRow
-from ..content import get, text
+from ..content import get, texts
 from ..format import format_number
 from .model import Arm, ComparisonNote, ForestRow, ForestView
 
 PACKAGE = "ist_response"
-
-
-def t(key: str, /, **fields: object) -> str:
-    """A text of this lesson's content."""
-    return text(PACKAGE, key, **fields)
+t = texts(PACKAGE)  # a text of this lesson's content
 
 
 def pct(value: float, decimals: int | None = 0) -> str:

@@ -8,41 +8,15 @@ True
 
 from __future__ import annotations
 
-from IPython.display import Markdown
-
-from .._app import references as _references
-from .._app import self_checks as _self_checks
-from ..content import markdown
-from . import model
+from ..parts import lesson_parts, narrative
 from .apps import BloodCountExplorer, blood_count_explorer
+from .model import source_ids
 
-__all__ = [
-    "BloodCountExplorer",
-    "blood_count_explorer",
-    "camitta_criteria",
-    "cytopenia_definitions",
-    "references",
-    "self_checks",
-]
+__all__ = ["BloodCountExplorer", "blood_count_explorer", "camitta_criteria", "course_navigation",
+           "cytopenia_definitions", "post_check", "pre_check", "references", "self_checks"]
 
 PACKAGE = "pancytopenia"
 
-
-def cytopenia_definitions() -> Markdown:
-    """The adult cut-offs of each cytopenia, rendered from the thresholds table."""
-    return Markdown(markdown(PACKAGE, "cytopenia_definitions"))
-
-
-def camitta_criteria() -> Markdown:
-    """The modified Camitta criteria, every number from the thresholds table."""
-    return Markdown(markdown(PACKAGE, "camitta_criteria"))
-
-
-def self_checks() -> list:
-    """The lesson's self-check questions (from questions.toml)."""
-    return _self_checks(PACKAGE)
-
-
-def references() -> Markdown:
-    """Every source the lesson shows a number from."""
-    return _references(model.source_ids())
+pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, source_ids)
+cytopenia_definitions = narrative(PACKAGE, "cytopenia_definitions")  # the adult cut-off of each cytopenia
+camitta_criteria = narrative(PACKAGE, "camitta_criteria")  # the modified Camitta criteria

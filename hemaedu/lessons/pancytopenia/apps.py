@@ -135,11 +135,8 @@ class BloodCountExplorer(App):
         self._drawn = new
         return {key: props for key, props in changed.items() if props}
 
-    def summary(self, view: model.BloodCountView) -> str:
-        return render.summary(view)
-
-    def details(self, view: model.BloodCountView) -> str:
-        return render.details(view)
+    summary = staticmethod(render.summary)
+    details = staticmethod(render.details)
 
     def layout_children(self) -> list[w.Widget]:
         c = self.controls

@@ -16,41 +16,20 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from .. import _app
-from ..content import markdown
+from ..parts import lesson_parts, narratives
 from .apps import CasesCalculator, IncidenceExplorer, expected_cases_calculator, incidence_explorer
 from .model import DEFAULT_POPULATION, references_used
 from .render import PACKAGE, age_pattern_markdown
 
-__all__ = [
-    "DEFAULT_POPULATION",
-    "CasesCalculator",
-    "IncidenceExplorer",
-    "age_pattern",
-    "expected_cases_calculator",
-    "incidence_explorer",
-    "narrative",
-    "references",
-    "references_used",
-    "self_checks",
-]
+__all__ = ["DEFAULT_POPULATION", "CasesCalculator", "IncidenceExplorer", "age_pattern", "course_navigation",
+           "expected_cases_calculator", "incidence_explorer", "narrative", "post_check", "pre_check", "references",
+           "references_used", "self_checks"]
 
-
-def narrative(name: str) -> Markdown:
-    """The content block ``content/<lang>/<name>.md``, with its numbers read from data/."""
-    return Markdown(markdown(PACKAGE, name))
+# The references: the sources of every row the lesson shows.
+pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, references_used)
+narrative = narratives(PACKAGE)
 
 
 def age_pattern() -> Markdown:
     """The age pattern table, rendered from the ``age_pattern`` table."""
     return Markdown(age_pattern_markdown())
-
-
-def self_checks() -> list[_app.SelfCheck]:
-    """The lesson's self-check questions (``content/<lang>/questions.toml``)."""
-    return _app.self_checks(PACKAGE)
-
-
-def references() -> Markdown:
-    """The sources of every row the lesson shows."""
-    return _app.references(references_used())

@@ -115,8 +115,7 @@ class CasesCalculator(App):
             "layout": {"xaxis.range": expected_x_range(view.result)},
         }
 
-    def summary(self, view: model.ExpectedView) -> str:
-        return render.expected_summary(view)
+    summary = staticmethod(render.expected_summary)
 
 
 def expected_cases_calculator(**values: Any) -> CasesCalculator:
@@ -174,8 +173,7 @@ class IncidenceExplorer(App):
             out[RANK_TRACE[key]] = props
         return out
 
-    def summary(self, view: model.ExplorerView) -> str:
-        return render.explorer_summary(view)
+    summary = staticmethod(render.explorer_summary)
 
 
 def incidence_explorer(**values: Any) -> IncidenceExplorer:

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...data import records
-from ..content import cite, get, markdown, text
+from ..content import cite, get, markdown, texts
 from ..format import format_number, format_percent, format_quantity
 from . import model
 
 PACKAGE = "regional_incidence"
+_t = texts(PACKAGE)  # a text of this lesson's content
 
 __all__ = [
     "age_pattern_markdown",
@@ -30,10 +31,6 @@ __all__ = [
     "ranked_label",
     "study_options",
 ]
-
-
-def _t(key: str, **fields: Any) -> str:
-    return text(PACKAGE, key, **fields)
 
 
 def period(row: Mapping[str, Any]) -> str:

@@ -14,15 +14,20 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
-from .. import LESSONS, _app
-from ..content import markdown, text
+from .. import LESSONS
+from ..content import text
+from ..parts import lesson_parts, narrative
 from .apps import WidgetDemo, widget_demo
 from .model import SOURCES, total_minutes
 
-__all__ = ["WidgetDemo", "course_map", "course_map_markdown", "course_plan", "how_to_cite", "references",
-           "self_checks", "total_minutes", "widget_demo"]
+__all__ = ["WidgetDemo", "course_map", "course_map_markdown", "course_navigation", "course_plan", "how_to_cite",
+           "post_check", "pre_check", "references", "self_checks", "total_minutes", "widget_demo"]
 
 PACKAGE = "start_here"
+
+# The references: the guidelines the whole course builds on.
+pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, SOURCES)
+how_to_cite = narrative(PACKAGE, "how_to_cite")  # how to cite the course data, from the data package
 
 
 def course_map_markdown() -> str:
@@ -59,18 +64,3 @@ def course_plan() -> str:
 
     lines.append(text(PACKAGE, "check_numbers.tables", n=len(TABLES)))
     return "\n".join(lines)
-
-
-def how_to_cite() -> Markdown:
-    """How to cite the course data, rendered from the data package and the references table."""
-    return Markdown(markdown(PACKAGE, "how_to_cite"))
-
-
-def self_checks() -> list[_app.SelfCheck]:
-    """Self-checks about how to use the course."""
-    return _app.self_checks(PACKAGE)
-
-
-def references() -> Markdown:
-    """The guidelines the whole course builds on."""
-    return _app.references(SOURCES)

@@ -15,27 +15,14 @@ What the notebook calls (``from hemaedu.lessons import supportive_care as lesson
 
 from __future__ import annotations
 
-from IPython.display import Markdown
-
-from .. import _app, content
+from ..parts import lesson_parts, narratives
 from .apps import care_explorer, iron_balance
 from .model import source_ids
 
-__all__ = ["care_explorer", "iron_balance", "markdown", "references", "self_checks"]
+__all__ = ["care_explorer", "course_navigation", "iron_balance", "markdown", "post_check", "pre_check", "references",
+           "self_checks"]
 
 PACKAGE = "supportive_care"
 
-
-def markdown(name: str) -> Markdown:
-    """A narrative block of the lesson (``content/<lang>/<name>.md``), numbers filled in from data/."""
-    return Markdown(content.markdown(PACKAGE, name))
-
-
-def self_checks() -> list[_app.SelfCheck]:
-    """The lesson's self-check questions (``content/<lang>/questions.toml``)."""
-    return _app.self_checks(PACKAGE)
-
-
-def references() -> Markdown:
-    """The sources the lesson used, rendered from the references table."""
-    return _app.references(source_ids())
+pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, source_ids)
+markdown = narratives(PACKAGE)

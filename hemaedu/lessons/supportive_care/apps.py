@@ -1,7 +1,8 @@
 """Lesson 07's apps: the iron balance of a transfused patient (main app) and the care explorer.
 
 Thin :class:`~hemaedu.lessons._app.App` subclasses: controls, a pure compute (:mod:`.model`),
-one figure built once and patched by trace id, and the texts (:mod:`.render`, from content).
+one figure (:mod:`hemaedu.figures.supportive_care`) built once and patched by trace id, and the texts
+(:mod:`.render`, from content).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, ClassVar
 import ipywidgets as w
 
 from ...controls import Choice, Slider
-from ...figures import PALETTE, base_layout, category_ticks, make_figure
+from ...figures.supportive_care import iron_bar_lengths, make_care_map, make_iron_chart
 from .._app import App
 from . import model, render
 from .render import t
@@ -25,9 +26,6 @@ MAX_UNITS = 100
 MAX_MONTHS = 120
 #: The iron balance's opening state: 20 units over a year.
 START = dict(units=20, months=12)
-#: One colour per lesson section on the care map, in the table's section order (Okabe-Ito:
-#: blue, orange, green, colour-blind safe; the notebook's text names them in this order).
-SECTION_COLOURS = (PALETTE["blue"], PALETTE["orange"], PALETTE["green"])
 
 
 class IronBalance(App):
@@ -52,20 +50,13 @@ class IronBalance(App):
         return model.compute_iron(units=int(values["units"]), months=float(values["months"]))
 
     def make_figure(self, view: model.IronView) -> Any:
-        import plotly.graph_objects as go
-
-        bars = go.Bar(y=render.iron_labels(), x=self._x(view), text=render.iron_texts(view), orientation="h",
-                      textposition="auto", meta="iron", name=t("iron.trace_name"),
-                      marker_color=[PALETTE["vermillion"], PALETTE["blue"], PALETTE["black"]],
-                      hovertemplate="%{y}: %{text}<extra></extra>")
-        top = model.compute_iron(units=MAX_UNITS, months=1).iron_in_g
-        layout = base_layout(title=t("iron.title"), x_title=t("iron.x_title"), y_title="", height=260,
-                             xaxis=dict(range=[0, top * 1.05]), yaxis=dict(autorange="reversed"), showlegend=False)
-        return make_figure([bars], layout, widget=True)
+        return make_iron_chart(labels=render.iron_labels(), grams=self._x(view), texts=render.iron_texts(view),
+                               most_g=model.compute_iron(units=MAX_UNITS, months=1).iron_in_g, title=t("iron.title"),
+                               x_title=t("iron.x_title"), trace_name=t("iron.trace_name"), widget=True)
 
     @staticmethod
     def _x(view: model.IronView) -> list[float]:
-        return [view.iron_in_g, view.iron_out_g, max(view.net_g, 0.0)]
+        return iron_bar_lengths(view.iron_in_g, view.iron_out_g, view.net_g)
 
     def patch(self, view: model.IronView) -> dict[str, dict[str, Any]]:
         return {"iron": {"x": self._x(view), "text": render.iron_texts(view)}}
@@ -75,8 +66,7 @@ class IronBalance(App):
         return t(f"presets.{preset_id}.label", units=render.counted(values["units"], "unit"),
                  months=render.counted(values["months"], "month"))
 
-    def summary(self, view: model.IronView) -> str:
-        return render.iron_summary(view)
+    summary = staticmethod(render.iron_summary)
 
     def details(self, view: model.IronView) -> str:
         return f"<p><em>{html.escape(render.iron_sources())}</em></p>"
@@ -100,31 +90,18 @@ class CareExplorer(App):
         return model.compute_care(values["situation"])
 
     def make_figure(self, view: model.CareView) -> Any:
-        import plotly.graph_objects as go
-
         sections = model.sections()
-        colours = [SECTION_COLOURS[sections.index(model.topic_section(topic))] for topic in model.TOPICS]
-        topics = [render.topic_label(x) for x in model.TOPICS]
-        bars = go.Bar(y=topics, x=list(view.per_topic), orientation="h",
-                      meta="care_points", name=t("care.trace_name"), marker_color=colours,
-                      hovertemplate=t("care.hover"))
-        layout = base_layout(title=render.care_title(view), x_title=t("care.x_title"), y_title="",
-                             height=160 + 44 * len(topics),  # two-line labels need room per row
-                             xaxis=dict(range=[0, max(len(ids) for ids in model.SITUATIONS.values())], dtick=1),
-                             # The topics' names wrap, so a phone keeps most of its width for the bars.
-                             yaxis=dict(autorange="reversed", **category_ticks(topics, width=14),
-                                        tickfont=dict(size=11)),
-                             showlegend=False)
-        return make_figure([bars], layout, widget=True)
+        return make_care_map(topics=[render.topic_label(x) for x in model.TOPICS], points=list(view.per_topic),
+                             sections=[sections.index(model.topic_section(x)) for x in model.TOPICS],
+                             most_points=max(len(ids) for ids in model.SITUATIONS.values()),
+                             title=render.care_title(view), x_title=t("care.x_title"),
+                             trace_name=t("care.trace_name"), hover=t("care.hover"), widget=True)
 
     def patch(self, view: model.CareView) -> dict[str, dict[str, Any]]:
         return {"care_points": {"x": list(view.per_topic)}, "layout": {"title.text": render.care_title(view)}}
 
-    def summary(self, view: model.CareView) -> str:
-        return render.care_summary(view)
-
-    def details(self, view: model.CareView) -> str:
-        return render.care_html(view)
+    summary = staticmethod(render.care_summary)
+    details = staticmethod(render.care_html)
 
 
 def iron_balance(**values: Any) -> IronBalance:

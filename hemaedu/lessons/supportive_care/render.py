@@ -6,18 +6,14 @@ Nothing here decides anything: which rows apply and how much iron comes in are :
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from .. import content
+from ..content import texts
 from ..format import format_number
 from . import model
 
 PACKAGE = "supportive_care"
-
-
-def t(key: str, /, **fields: Any) -> str:
-    """A text of this lesson's ``lesson.toml``."""
-    return content.text(PACKAGE, key, **fields)
+t = texts(PACKAGE)  # a text of this lesson's content
 
 
 def counted(n: float, noun: str) -> str:
