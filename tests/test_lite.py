@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -236,10 +237,34 @@ def test_widget_and_plotly_extensions_are_present(site):
     # The browser half and the kernel half of each widget library must match.
     assert ext_version("anywidget") == wheel_version("anywidget")
     assert ext_version("jupyterlab-plotly") == wheel_version("plotly")
-    (widgets_wheel,) = (site / "static" / "pyodide").glob("jupyterlab_widgets-*.whl")
-    with zipfile.ZipFile(widgets_wheel) as zf:
-        pkg = next(n for n in zf.namelist() if n.endswith("@jupyter-widgets/jupyterlab-manager/package.json"))
-        assert json.loads(zf.read(pkg))["version"] == ext_version("@jupyter-widgets/jupyterlab-manager")
+    # jupyterlab_widgets numbers its wheel (3.x) apart from its extension (5.x): both must be this
+    # environment's (the kernel's wheel no longer carries a copy of the extension to compare with).
+    assert wheel_version("jupyterlab_widgets") == importlib.metadata.version("jupyterlab_widgets")
+    installed = Path(sys.prefix) / "share" / "jupyter" / "labextensions" / "@jupyter-widgets" / "jupyterlab-manager"
+    assert ext_version("@jupyter-widgets/jupyterlab-manager") == json.loads(
+        (installed / "package.json").read_text(encoding="utf-8"))["version"]
+
+
+def test_kernel_wheels_are_byte_compiled_and_carry_no_front_end(site):
+    """The kernel's wheels hold Pyodide's byte code (no compiling at every start) and no
+    front-end copies; hemaedu keeps its sources beside its byte code, for learners' tracebacks."""
+    lock = json.loads((site / "static" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+    tag = "cpython-" + lock["info"]["python"].replace(".", "")[:3]
+    for wheel in (site / "static" / "pyodide").glob("*.whl"):
+        with zipfile.ZipFile(wheel) as zf:
+            names = zf.namelist()
+        front_end = [n for n in names if "/labextension/" in n or n.split("/")[0].endswith(".data")
+                     and "/share/jupyter/" in n or n.endswith("plotly.min.js")]
+        assert not front_end, f"{wheel.name} carries front-end files: {front_end[:3]}"
+        sources = [n for n in names if n.endswith(".py")]
+        if wheel.name.startswith("hemaedu-"):
+            assert "hemaedu/lessons/_app.py" in sources
+            assert f"hemaedu/lessons/__pycache__/_app.{tag}.pyc" in names
+        else:
+            modules = [n for n in names if n.endswith(".pyc")]
+            assert modules, f"{wheel.name} has no byte code"
+            # Left as source only where Pyodide's Python cannot compile it (Python 2 examples).
+            assert len(sources) <= len(modules) / 20, f"{wheel.name} still ships {len(sources)} sources"
 
 
 def test_no_source_maps_and_a_lean_site(site):

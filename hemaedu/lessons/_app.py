@@ -29,6 +29,7 @@ from __future__ import annotations
 import html
 import math
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -62,6 +63,20 @@ def measure_slider(key: str, *, value: float, unit: str | None = None, descripti
 
 _UNSET = object()
 
+#: Seconds the summary and details wait behind the figure in the browser kernel (Pyodide).
+#: There the page draws the figure only once it has handled every message a key press produced,
+#: text included, and the text's re-layout costs as much as the figure: written a moment later
+#: (one timer, restarted by each press) it lets the figure be drawn first. Elsewhere the text is
+#: written at once, in the same step as the figure.
+TEXT_DELAY_IN_BROWSER_KERNEL_S = 0.06
+
+#: Seconds a thread may hold the interpreter before another that waits gets it (Python's default
+#: is 0.005). ipykernel sends messages from a thread of its own: when a key press has queued the
+#: figure's update, that thread waited for the kernel's main thread to finish writing the summary
+#: and details. Measured on a 2-core machine, lesson 01's key press -> figure update went from
+#: 1.35x to 1.14x the one-slider baseline's (benchmarks/run.py's floor rows).
+SWITCH_INTERVAL_S = 0.0005
+
 
 def _same(old: Any, new: Any) -> bool:
     if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
@@ -91,7 +106,10 @@ class App:
     static_preset: ClassVar[str | None] = None
 
     def __init__(self, **values: Any) -> None:
+        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
         self._holding = False
+        self._text_timer: Any = None
         self.redraws = 0
         # What was last sent to each figure, (figure, trace index or -1 for layout, path) -> value:
         # comparing against it is far cheaper than reading plotly's dotted properties back.
@@ -255,7 +273,17 @@ class App:
                 figure.plotly_relayout(layout)
             self._sent.update({(key, -1, p): v for p, v in layout.items()})
         self.redraws += 1
-        self._write_text()
+        if sys.platform == "emscripten":
+            self._write_text_soon()
+        else:
+            self._write_text()
+
+    def _write_text_soon(self) -> None:
+        import asyncio
+
+        if self._text_timer is not None:
+            self._text_timer.cancel()
+        self._text_timer = asyncio.get_event_loop().call_later(TEXT_DELAY_IN_BROWSER_KERNEL_S, self._write_text)
 
     def _write_text(self) -> None:
         self.status.value = status_html(self.summary(self.view))
