@@ -494,12 +494,11 @@ def capacity_estimate(results: list[Any]) -> dict[str, Any]:
 
 def _floor_and_warm_rows(plan: ClassroomPlan, classroom: Any, root: Path, lessons: list[Any],
                          target: Any) -> list[Row]:
-    """Each lesson's latency against the baseline app, one student at a time; the warm start."""
+    """Each lesson's latency against the baseline app, one student per app taking turns; the warm start."""
     rows: list[Row] = []
-    floor: dict[str, Any] = {}
     with classroom.voila(root, name="voila-floor") as server:
-        for t in [classroom.baseline_target(), *lessons[:plan.floor_lessons]]:
-            floor[t.name] = classroom.run(classroom.single_student(server.base_url, t, plan.floor_presses))
+        floor: dict[str, Any] = classroom.run(classroom.interleaved_students(
+            server.base_url, [classroom.baseline_target(), *lessons[:plan.floor_lessons]], plan.floor_presses))
     base = floor[classroom.BASELINE]
     base_median = statistics.median(base.steady_ms) if base.steady_ms else None
     for name, result in floor.items():
@@ -690,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = (ClassroomPlan(sizes=[2], arrival_s=1, pressing_s=3, bursts=1, floor_presses=3, floor_lessons=1,
                               budget_s=120, warm_joins=1, pool_size=1) if args.tiny else
                 ClassroomPlan(sizes=args.class_sizes, arrival_s=60, pressing_s=20, bursts=3,
-                              floor_presses=30, floor_lessons=99, budget_s=args.classroom_minutes * 60, warm_joins=5,
+                              floor_presses=60, floor_lessons=99, budget_s=args.classroom_minutes * 60, warm_joins=5,
                               pool_size=None, floor=not args.no_floor))
         steps.append(("classroom", lambda: bench_classroom(plan)))
     for name, step in steps:
