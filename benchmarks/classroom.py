@@ -382,23 +382,8 @@ async def run_class(base_url: str, server_pid: int, target: Target, size: int, *
 
 
 async def single_student(base_url: str, target: Target, presses: int, pause_s: float = 0.3) -> ClassResult:
-    """One student alone: join, then ``presses`` presses, one at a time (the floor comparison)."""
-    result = ClassResult(1, target.name)
-    student = Student(base_url, target)
-    try:
-        result.join_seconds.append(await student.join())
-        result.joined = 1
-        for _ in range(presses):
-            try:
-                result.steady_ms.append(await student.press())
-            except Exception as error:  # noqa: BLE001
-                result.errors.append(f"press: {type(error).__name__}: {error}"[:160])
-            await asyncio.sleep(pause_s)
-    except Exception as error:  # noqa: BLE001
-        result.errors.append(f"join: {type(error).__name__}: {error}"[:160])
-    finally:
-        await student.close()
-    return result
+    """One student alone: join, then ``presses`` presses, one at a time."""
+    return (await interleaved_students(base_url, [target], presses, pause_s))[target.name]
 
 
 async def interleaved_students(base_url: str, targets: list[Target], presses: int,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 import random
+import sys
 from typing import Any
 
 import ipywidgets as w
@@ -160,3 +161,19 @@ def test_self_checks_have_one_right_answer_and_feedback_for_each_option(lesson: 
             assert check.answer(option.text) is option.correct
             verdict = text("common", "correct" if option.correct else "not_quite")
             assert html.unescape(check.feedback.value).count(f"{verdict} {option.why}") == 1, (check.id, option.text)
+
+
+def test_a_kernels_first_app_lets_the_sending_thread_in_sooner() -> None:
+    # ipykernel sends from its own thread; at Python's default 5 ms switch interval a figure's
+    # update waited behind the main thread writing the summary (benchmarks/run.py floor rows).
+    from hemaedu.lessons import _app
+
+    default = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        _app._let_kernel_send_sooner.cache_clear()
+        lesson, app_name = APPS[0].values
+        build(lesson, app_name)
+        assert sys.getswitchinterval() == pytest.approx(_app.SWITCH_INTERVAL_S)
+    finally:
+        sys.setswitchinterval(default)

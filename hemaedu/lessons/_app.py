@@ -18,14 +18,15 @@ An app declares what is particular to it and :class:`App` does the rest once::
 (its own state, a control's options) defines them as methods instead.
 
 The base class builds the controls, observes each one once, builds preset buttons and applies a
-preset with one redraw, patches traces *by name* inside ``figure.batch_update()`` sending only the
-properties that changed, writes the live one-line summary (``role="status"``), puts the lesson's
-CSS class from the registry on the container, and gives a static-HTML fallback for exports
-without a kernel.
+preset with one redraw, patches traces *by name*, sending only the properties that changed, in
+one ``plotly_update`` message per figure (so the page redraws each figure once per change),
+writes the live one-line summary (``role="status"``), puts the lesson's CSS class from the
+registry on the container, and gives a static-HTML fallback for exports without a kernel.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
@@ -78,6 +79,13 @@ TEXT_DELAY_IN_BROWSER_KERNEL_S = 0.06
 SWITCH_INTERVAL_S = 0.0005
 
 
+@functools.cache
+def _let_kernel_send_sooner() -> None:
+    """Shorten the interpreter's switch interval, once per process (the kernel's first app)."""
+    if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
 def _same(old: Any, new: Any) -> bool:
     if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
         return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new, strict=True))
@@ -106,8 +114,7 @@ class App:
     static_preset: ClassVar[str | None] = None
 
     def __init__(self, **values: Any) -> None:
-        if sys.getswitchinterval() > SWITCH_INTERVAL_S:
-            sys.setswitchinterval(SWITCH_INTERVAL_S)
+        _let_kernel_send_sooner()
         self._holding = False
         self._text_timer: Any = None
         self.redraws = 0
