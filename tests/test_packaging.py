@@ -95,7 +95,7 @@ def test_installed_wheel_carries_the_data(tmp_path):
     assert {f"hemaedu/data/{name}" for name in shipped} <= names
     # The controls' JavaScript and CSS (anywidget reads them at import; JupyterLite too).
     static = {p.name for p in (ROOT / "hemaedu" / "static").iterdir() if p.suffix in {".js", ".css"}}
-    assert {"slider.js", "choice.js", "controls-shared.js", "controls.css"} <= static
+    assert {"slider.js", "choice.js", "controls-shared.js", "controls.css", "figure_loader.js"} <= static
     assert {f"hemaedu/static/{name}" for name in static} <= names
 
     # A fresh environment with only the wheel; the test environment's site-packages

@@ -247,7 +247,10 @@ def make_simulation(*, centres: Sequence[float], shares: Sequence[float], width:
 #: screen's width. (The label used to sit right of the bar's end, where the line of a count just
 #: below its cut-off went through it.)
 RESPONSE_Y_RANGE, RESPONSE_BAR_WIDTH, RESPONSE_LINE_SPAN, RESPONSE_LABEL_Y = (-0.45, 1.0), 0.6, (-0.45, 0.45), 0.76
-RESPONSE_LABEL_FONT_PX, RESPONSE_HEIGHT_PX = 12, 520
+RESPONSE_LABEL_FONT_PX, RESPONSE_HEIGHT_PX = 12, 550
+#: Top margin: room for the title and, above the panels, the legend of the line styles; on a
+#: phone each takes two lines (the page wraps the title upwards from plotly's line).
+RESPONSE_TOP_MARGIN_PX = 120
 
 
 def make_response_counts(*, panels: Sequence[tuple[str, str]], values: Mapping[str, float],
@@ -304,5 +307,5 @@ def make_response_counts(*, panels: Sequence[tuple[str, str]], values: Mapping[s
                            line={"color": PALETTE["vermillion"], "width": 3, "dash": "dash"}))
     layout = base_layout(title=texts["title"], x_title="", y_title="", height=RESPONSE_HEIGHT_PX, shapes=shapes,
                          legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
-                         margin={"l": 10, "r": 20, "t": 90, "b": 10}, **axes)
+                         margin={"l": 10, "r": 20, "t": RESPONSE_TOP_MARGIN_PX, "b": 10}, **axes)
     return make_figure(data, layout, widget=widget)

@@ -1,7 +1,7 @@
 // What a student sees of a lesson's layout, measured in the page (used by test_layout.py).
 // Returns plain JSON: page overflow, each figure's plot area, tick-label collisions, clipped
-// text, modebar/title overlap, boxes (icicle, treemap, sunburst) without their label, undersized
-// targets and tables that stick out.
+// text, modebar/title and title/legend overlap, boxes (icicle, treemap, sunburst) without their
+// label, undersized targets and tables that stick out.
 () => {
   const vw = document.documentElement.clientWidth;
   const visible = (el) => {
@@ -85,6 +85,15 @@
         const r = rect(shape);
         fig.unlabelled.push(`${label ? label.textContent.slice(0, 30) : '(no text)'} in a ${Math.round(r.w)} x ${Math.round(r.h)} px box`);
       }
+    }
+    // The title, wrapped to lines on a phone, must not run into the legend or the plot.
+    fig.title_overlaps = [];
+    if (title && visible(title) && title.textContent.trim()) {
+      const t = rect(title);
+      for (const item of gd.querySelectorAll('.legend .traces')) {
+        if (visible(item) && overlap(rect(item), t)) fig.title_overlaps.push(`legend entry "${item.textContent.trim().slice(0, 40)}"`);
+      }
+      if (fig.plot_areas.some((a) => overlap(a, t))) fig.title_overlaps.push('the plot area');
     }
     const modebar = gd.querySelector('.modebar-container');
     if (modebar && title && getComputedStyle(modebar).display !== 'none' && modebar.querySelector('.modebar-btn')) {

@@ -176,6 +176,8 @@ def layout_problems(m: dict[str, Any], size: str) -> list[str]:
         if fig["unlabelled"]:
             problems.append(f"{name}: {len(fig['unlabelled'])} of {fig['slices']} boxes show no label: "
                             f"{fig['unlabelled'][:4]}")
+        if fig["title_overlaps"]:
+            problems.append(f"{name}: the title runs into {', '.join(fig['title_overlaps'][:3])}")
         if fig["modebar_over_title"]:
             problems.append(f"{name}: plotly's toolbar covers the title")
     small = [t for t in m["targets"] if t["w"] < MIN_TARGET_PX or t["h"] < MIN_TARGET_PX]
