@@ -284,12 +284,16 @@ def make_incidence_map(
             colorscale=_COLORSCALE,
             opacity=0.85,
             line=dict(width=1, color="#1a1a1a"),
+            # Under the map, not beside it: beside it, the colour scale took a third of a
+            # phone's width and the map shrank to 230 px.
             colorbar=dict(
-                title=dict(text=_text(labels, "colorbar")),
+                title=dict(text=_text(labels, "colorbar").replace("<br>", " "), side="top"),
                 tickvals=[math.log10(t) for t in _COLOR_TICKS],
                 ticktext=[str(t) for t in _COLOR_TICKS],
-                len=0.8,
-                thickness=14,
+                orientation="h",
+                x=0.5, xanchor="center", y=-0.02, yanchor="top",
+                lenmode="pixels", len=300,  # fits a phone; on a laptop a full-width bar is hard to read
+                thickness=12,
             ),
         ),
     )
@@ -298,7 +302,7 @@ def make_incidence_map(
         x_title="",
         y_title="",
         height=480,
-        margin=dict(l=10, r=10, t=60, b=40),
+        margin=dict(l=10, r=10, t=60, b=120),
         geo=dict(
             # Every base layer off: with none on (and no trace using
             # locationmode) plotly.js never downloads its topojson.
@@ -312,7 +316,7 @@ def make_incidence_map(
         annotations=[
             dict(
                 text=wrap_text(_text(labels, "note"), 48),
-                x=0.01, y=-0.02, xref="paper", yref="paper", showarrow=False,
+                x=0.01, y=-0.25, xref="paper", yref="paper", showarrow=False,
                 xanchor="left", yanchor="top", font=dict(size=12),
             )
         ],
