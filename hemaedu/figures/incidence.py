@@ -419,7 +419,6 @@ def ranked_height(n: int) -> int:
     return 150 + 64 * max(n, 3)
 
 
-_ranked_height = ranked_height  # the name lesson code used before issue 10
 
 
 def _x_max(full: Sequence[Row]) -> float:
