@@ -191,6 +191,32 @@ def run_server(name: str, argv: list[str], *, port: int, probe: str, cwd: Path,
         _stop(process)
 
 
+# --------------------------------------------------------------------------- JupyterLab
+
+
+def run_all_in_lab(page: Any, url: str, timeout: float = 60_000) -> Any:
+    """Open a notebook in JupyterLab and run all its cells as a keyboard user does.
+
+    ``?reset`` starts from an empty workspace, not with the notebooks an earlier test left
+    open; the kernel is ready when the status bar reads "| Idle"; then "Run All Cells" from the
+    command palette. Returns the notebook's locator; wait for what the cells draw.
+    """
+    from playwright.sync_api import expect
+
+    page.goto(url + "?reset")
+    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
+    notebook.wait_for(timeout=timeout)
+    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=timeout)
+    notebook.click()
+    page.keyboard.press("Control+Shift+C")
+    palette = page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input")
+    expect(palette).to_be_focused()
+    palette.fill("Run All Cells")
+    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
+    page.keyboard.press("Enter")
+    return notebook
+
+
 # --------------------------------------------------------------------------- Voila
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from servers import run_all_in_lab
 
 from hemaedu.lessons import lesson as registry_lesson
 from hemaedu.lessons.cases import apps, model
@@ -126,17 +127,7 @@ def test_first_decision_by_keyboard_in_jupyterlab(lab, browser_page, screenshot,
                                                   blocked_requests) -> None:
     """JupyterLab too: Run All Cells, then answer the first case's first question with the keyboard."""
     page = browser_page
-    page.goto(lab.notebook_url(LESSON.notebook) + "?reset")
-    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
-    notebook.wait_for(timeout=60_000)
-    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
-    notebook.click()
-    page.keyboard.press("Control+Shift+C")
-    palette = page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input")
-    expect(palette).to_be_focused()
-    palette.fill("Run All Cells")
-    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
-    page.keyboard.press("Enter")
+    run_all_in_lab(page, lab.notebook_url(LESSON.notebook))
     try:
         expected = apps.case_player()
         case = expected.view.case_view.case

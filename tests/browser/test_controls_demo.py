@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from servers import run_all_in_lab
 
 pytestmark = pytest.mark.browser
 
@@ -90,19 +91,7 @@ def test_controls_demo_in_voila(voila_fixtures, browser_page, plotly, run_axe, s
 def test_controls_demo_in_jupyterlab(lab, browser_page, plotly, screenshot, output_errors,
                                      blocked_requests) -> None:
     page = browser_page
-    # ?reset: start from an empty workspace, not with the notebooks an earlier test left open.
-    page.goto(lab.notebook_url("fixtures/" + NOTEBOOK) + "?reset")
-    page.locator(".jp-Notebook").wait_for(timeout=60_000)
-    # Wait for the kernel: the status bar reads "Python 3 (ipykernel) | Idle".
-    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
-    # "Run All Cells" through the command palette, as a keyboard user would.
-    page.locator(".jp-Notebook").click()
-    page.keyboard.press("Control+Shift+C")
-    palette = page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input")
-    expect(palette).to_be_focused()
-    palette.fill("Run All Cells")
-    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
-    page.keyboard.press("Enter")
+    run_all_in_lab(page, lab.notebook_url("fixtures/" + NOTEBOOK))
 
     check_controls_and_figure(page, plotly)
     assert output_errors(page) == []

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 import pytest
-from servers import Voila, wait_for_voila
+from servers import Voila, run_all_in_lab, wait_for_voila
 
 from hemaedu.lessons import LESSONS
 
@@ -89,15 +89,7 @@ def test_next_link_opens_the_next_lesson_in_jupyterlab(lab: Any, browser_page: A
 
     page = browser_page
     first, second = LESSONS[0], LESSONS[1]
-    page.goto(lab.notebook_url(first.notebook) + "?reset")
-    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
-    notebook.wait_for(timeout=60_000)
-    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
-    notebook.click()
-    page.keyboard.press("Control+Shift+C")
-    page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input").fill("Run All Cells")
-    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
-    page.keyboard.press("Enter")
+    run_all_in_lab(page, lab.notebook_url(first.notebook))
     link = page.locator(f".jp-NotebookPanel:visible {NAV} a.hemaedu-nav-next")
     link.wait_for(timeout=120_000)
     link.scroll_into_view_if_needed()

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 # Helpers shared with the Voila tests (same directory, imported as a sibling module).
+from servers import run_all_in_lab
 from test_lessons_voila import WAIT_MS, WAIT_S, build, expected_app, figure_index, trace_values
 
 pytestmark = pytest.mark.browser
@@ -23,19 +24,7 @@ CSS = "hemaedu-app-pancytopenia"
 def test_pancytopenia_in_jupyterlab(lab, browser_page, plotly, screenshot, output_errors, console_errors,
                                     blocked_requests) -> None:
     page = browser_page
-    # ?reset: start from an empty workspace, not with the notebooks an earlier test left open.
-    page.goto(lab.notebook_url(f"{LESSON}.ipynb") + "?reset")
-    notebook = page.locator(".jp-NotebookPanel:visible .jp-Notebook")
-    notebook.wait_for(timeout=60_000)
-    expect(page.locator(".jp-StatusBar-TextItem", has_text="| Idle")).to_be_visible(timeout=60_000)
-    # "Run All Cells" through the command palette, as a keyboard user would.
-    notebook.click()
-    page.keyboard.press("Control+Shift+C")
-    palette = page.locator(".jp-ModalCommandPalette .lm-CommandPalette-input")
-    expect(palette).to_be_focused()
-    palette.fill("Run All Cells")
-    expect(page.locator(".lm-CommandPalette-item.lm-mod-active")).to_contain_text("Run All Cells")
-    page.keyboard.press("Enter")
+    run_all_in_lab(page, lab.notebook_url(f"{LESSON}.ipynb"))
 
     try:
         app = build(LESSON)
