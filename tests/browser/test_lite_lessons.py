@@ -32,6 +32,7 @@ from playwright.sync_api import expect
 from test_lessons_voila import answer_self_check, figure_index, trace_values
 
 from hemaedu.lessons import LESSONS, Lesson
+from hemaedu.lessons.navigation import NAV_CLASS, NEXT_CLASS
 
 pytestmark = pytest.mark.browser
 
@@ -197,6 +198,23 @@ def test_lesson_runs_offline_in_the_browser_kernel(lesson: Lesson, lite_url: str
         assert blocked_requests == [], f"requests left 127.0.0.1: {blocked_requests}"
     finally:
         screenshot(page, f"lite_{lesson.name}", full_page=False)
+
+
+def test_next_link_opens_the_next_lesson_offline(lite_url: str, browser_page: Any, blocked_requests: Any) -> None:
+    """The navigation bar's relative link works in JupyterLite as in JupyterLab: a click opens
+    the next lesson as the current document, from the site itself, offline."""
+    page = browser_page
+    first, second = LESSONS[0], LESSONS[1]
+    open_lesson(page, lite_url, first)
+    run_all(page)
+    link = page.locator(f".jp-NotebookPanel:visible nav.{NAV_CLASS} a.{NEXT_CLASS}")
+    link.wait_for(timeout=WAIT_MS)
+    link.scroll_into_view_if_needed()
+    link.click()
+    page.wait_for_function("(path) => window.jupyterapp.shell.currentWidget?.context?.path === path",
+                           arg=second.notebook, timeout=WAIT_MS)
+    assert "/lab/" in page.url
+    assert blocked_requests == [], f"requests left 127.0.0.1: {blocked_requests}"
 
 
 def test_student_edits_survive_a_reload_and_reset_restores_the_lesson(lite_url: str, browser_page: Any,
