@@ -73,29 +73,14 @@ def lesson_table(
     --------
     >>> box = lesson_table("Counts <today>", ["Measure", "Value"], [["ANC", 0.4], ["Platelets", None]],
     ...                    row_headers=True)
-    >>> print(box.replace("><", ">\\n<"))  # doctest: +NORMALIZE_WHITESPACE
-    <div role="region" tabindex="0" aria-label="Counts &lt;today&gt; (scrollable table)"
-         class="hemaedu-scroll" style="overflow-x:auto">
-    <table class="hemaedu-table" style="border-spacing:1em 0.2em">
-    <caption>Counts &lt;today&gt;</caption>
-    <thead>
-    <tr>
-    <th scope="col">Measure</th>
-    <th scope="col">Value</th>
-    </tr>
-    </thead>
-    <tbody>
-    <tr>
-    <th scope="row">ANC</th>
-    <td>0.4</td>
-    </tr>
-    <tr>
-    <th scope="row">Platelets</th>
-    <td></td>
-    </tr>
-    </tbody>
-    </table>
-    </div>
+    >>> print(box[:box.index("<table")].replace('" ', '"\\n'))
+    <div role="region"
+    tabindex="0"
+    aria-label="Counts &lt;today&gt; (scrollable table)"
+    class="hemaedu-scroll"
+    style="overflow-x:auto">
+    >>> box[box.index("<tbody>"):box.index("</tbody>")]
+    '<tbody><tr><th scope="row">ANC</th><td>0.4</td></tr><tr><th scope="row">Platelets</th><td></td></tr>'
     """
     head = "".join(f'<th scope="col">{_cell(c)}</th>' for c in columns)
     body = []
