@@ -13,6 +13,9 @@ One page per lesson (the Voila server is shared by the session). For each lesson
 * axe-core finds no critical or serious violation, every figure has a text
   summary and nothing is fetched from outside.
 
+The lessons with HTML tables are also opened at phone width (390 px), where a table scrolls
+sideways inside its box, and axe-core runs there too (a box a keyboard cannot reach fails).
+
 Lesson 01 also checks the presets (the grade shown is ``hemaedu.severity`` of
 the preset) and that Tab alone reaches the main slider, every preset button and
 a self-check's radio group. A screenshot of every lesson goes to
