@@ -186,7 +186,7 @@ def test_details_render_the_camitta_cutoffs_in_the_chosen_unit():
     for threshold_id in ("camitta_anc", "camitta_platelets"):
         per_ul = hemaedu.convert(value(threshold_id), "10^9/L", "/uL")
         assert f"&lt; {per_ul:,.0f} /µL" in details, threshold_id
-    assert "<th scope='col'>" in details  # a table with headers
+    assert '<th scope="col">' in details  # a table with headers
     hb_row = v.rows[0]
     assert hb_row.unit == "g/L"
     assert hb_row.low == pytest.approx(hemaedu.convert(value("anemia_hb_male"), "g/dL", "g/L"))

@@ -390,7 +390,8 @@ def test_transfusion_table_lists_the_aabb_thresholds():
     aabb = [r for r in records("thresholds") if r["scheme"].startswith("AABB")]
     assert len(aabb) >= 2
     for r in aabb:
-        assert f"{thresholds.COMPARISON_SYMBOLS[r['comparator']]} {thresholds.format_value(r['threshold_id'])}" in shown
+        cutoff = f"{thresholds.COMPARISON_SYMBOLS[r['comparator']]} {thresholds.format_value(r['threshold_id'])}"
+        assert f"<td>{html.escape(cutoff)}</td>" in shown
 
 
 def test_self_checks_follow_the_pathway():
@@ -476,7 +477,7 @@ def test_workup_model_rejects_bad_input():
 def test_workup_list_shows_every_test_with_its_question():
     shown = lesson.workup_list().data
     for r in WORKUP:
-        assert f"| {r['test']} | {r['question']} |" in shown
+        assert f"<td>{html.escape(r['test'])}</td><td>{html.escape(r['question'])}</td>" in shown
 
 
 # ----------------------------------------------------------------------------- acute/chronic beside Camitta
@@ -523,7 +524,7 @@ def test_classification_says_where_the_systems_disagree():
 def test_classification_table_maps_every_class_onto_camitta_grades():
     shown = lesson.classification_table().data
     for r in CLASSES.values():
-        assert r["class_name"] in shown and cite(r["source_id"]) in shown
+        assert html.escape(r["class_name"]) in shown and html.escape(cite(r["source_id"])) in shown
 
 
 def test_child_preset_gets_the_childrens_branch_with_the_trials_evidence():

@@ -35,6 +35,7 @@ from typing import Any
 from .. import data, thresholds
 from . import Lesson
 from .content import cite, content_file, content_files, language, markdown, questions, text
+from .tables import lesson_table
 
 __all__ = ["HandoutFigure", "cited_thresholds", "for_print", "handout_html", "print_height", "starting_figures"]
 
@@ -207,17 +208,15 @@ def thresholds_table(ids: Sequence[str]) -> str:
     """An HTML table of the cut-offs ``ids``, every number and source from the thresholds table."""
     if not ids:
         return ""
-    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in _strings()["thresholds_header"])
     rows = []
     for tid in ids:
         row = thresholds.get(tid)
         # Labels from the shared measures content: not every measure has a slider grid.
         label, short = text("measures", f"{row.measure}.label"), text("measures", f"{row.measure}.short")
-        cells = (label, thresholds.format(tid, label=short),
-                 _applies_to(tid), row.scheme, cite(row.source_id))
-        rows.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>")
-    return (f'<table class="thresholds"><caption>{_e(_t("thresholds_caption"))}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        rows.append((label, thresholds.format(tid, label=short), _applies_to(tid), row.scheme, cite(row.source_id)))
+    # On paper the table is printed whole: no scroll box, no keyboard to scroll it.
+    return lesson_table(_t("thresholds_caption"), _strings()["thresholds_header"], rows, table_class="thresholds",
+                        table_style=None, scroll=False)
 
 
 def markdown_blocks(lesson: Lesson, order: Sequence[str] = ()) -> list[str]:

@@ -13,6 +13,9 @@ One page per lesson (the Voila server is shared by the session). For each lesson
 * axe-core finds no critical or serious violation, every figure has a text
   summary and nothing is fetched from outside.
 
+The lessons with HTML tables are also opened at phone width (390 px), where a table scrolls
+sideways inside its box, and axe-core runs there too (a box a keyboard cannot reach fails).
+
 Lesson 01 also checks the presets (the grade shown is ``hemaedu.severity`` of
 the preset) and that Tab alone reaches the main slider, every preset button and
 a self-check's radio group. A screenshot of every lesson goes to
@@ -335,3 +338,38 @@ def test_lesson_in_voila(lesson, voila, browser_page, plotly, run_axe, screensho
         assert blocked_requests.unexpected() == [], "requests to outside servers"
     finally:
         screenshot(page, lesson)
+
+
+# --------------------------------------------------------------------------- tables on a phone
+
+#: tests/browser/test_layout.py's phone size: axe above runs at 1280 px, where no lesson table
+#: is wider than its box; on a phone a table scrolls sideways inside its box, which axe
+#: (scrollable-region-focusable) requires a keyboard user to reach.
+PHONE = {"width": 390, "height": 844}
+#: Per lesson, the app whose details hold an HTML table (hemaedu.lessons.tables.lesson_table).
+TABLE_APPS = {
+    "01_pancytopenia": "blood_count_explorer",
+    "02_causes": "causes_explorer",
+    "04_ist_response": "ist_forest",
+    "05_diagnosis_and_treatment": "classification_explorer",
+    "06_cases": "case_player",
+}
+
+
+def test_table_apps_show_a_table() -> None:
+    for lesson, app in TABLE_APPS.items():
+        assert "<table" in registry(lesson).app(app).static_html(), f"{lesson} {app} shows no table"
+
+
+@pytest.mark.parametrize("lesson", list(TABLE_APPS))
+def test_lesson_tables_on_a_phone(lesson, voila, browser_page, run_axe, output_errors, blocked_requests) -> None:
+    """At 390 px every lesson table is reachable by keyboard and named (axe finds nothing)."""
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    voila.open(page, f"{lesson}.ipynb")
+    table = page.locator(f".{registry(lesson).app_css_class(TABLE_APPS[lesson])} table").first
+    table.wait_for(state="attached", timeout=WAIT_MS)
+    assert output_errors(page) == []
+    violations = run_axe(page)
+    assert violations == [], run_axe.format(violations)
+    assert blocked_requests.unexpected() == [], "requests to outside servers"

@@ -14,6 +14,7 @@ from .. import lesson as registry_lesson
 from ..content import text, texts
 from ..format import format_number, format_threshold, measure_label
 from ..pancytopenia.model import quantity
+from ..tables import lesson_table
 from . import generator as practice
 from .case_types import Case, Count, Marrow, Review, Stage
 from .model import CaseReport, CaseView
@@ -47,15 +48,11 @@ def onset_line(case: Case) -> str:
 
 def count_table(count: Count, caption: str | None = None) -> str:
     """A blood count as an accessible table (the chart's text alternative)."""
-    rows = "".join(
-        f"<tr><th scope='row'>{_e(measure_label(key, short=False))}</th>"
-        f"<td>{_e(quantity(getattr(count, key), unit))}</td></tr>"
-        for key, unit in COUNT_UNITS.items()
-    )
+    rows = [(measure_label(key, short=False), quantity(getattr(count, key), unit)) for key, unit in COUNT_UNITS.items()]
     method = t("case.count_unit_note", method=t(f"case.method_{count.retic_method}"))
-    head = f"<th scope='col'>{_e(t('case.col_measure'))}</th><th scope='col'>{_e(t('case.col_value'))}</th>"
-    return (f"<table class='hemaedu-table'><caption>{_e(caption or t('case.count_caption'))}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table><p><small>{_e(method)}</small></p>")
+    table = lesson_table(caption or t("case.count_caption"), [t("case.col_measure"), t("case.col_value")], rows,
+                         row_headers=True, table_style=None)
+    return f"{table}<p><small>{_e(method)}</small></p>"
 
 
 def marrow_text(marrow: Marrow) -> str:

@@ -14,6 +14,7 @@ from ...figures import SEQUENCE
 from .. import content
 from ..content import texts
 from ..format import format_number, format_quantity
+from ..tables import lesson_table
 from . import model
 
 PACKAGE = "causes"
@@ -115,28 +116,6 @@ def sunburst_tree(view: model.CausesView) -> dict[str, list[Any]]:
     )
 
 
-def scroll_box(caption: str, table: str) -> str:
-    """A scrollable box keyboard users can reach: Tab focuses it, arrow keys scroll it.
-
-    A scrolling ``div`` is not focusable by default, so without ``tabindex`` a
-    keyboard user cannot scroll it (axe rule ``scrollable-region-focusable``);
-    the role and label tell a screen reader what the focused box holds.
-    """
-    label = html.escape(t("causes.scroll_label", caption=caption))
-    return (f'<div role="region" tabindex="0" aria-label="{label}" '
-            f'class="hemaedu-scroll" style="max-height:22em;overflow:auto">{table}</div>')
-
-
-def _table(caption: str, columns: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in r) + "</tr>" for r in rows
-    )
-    return scroll_box(caption, f'<table class="hemaedu-table" style="border-spacing:1em 0.2em">'
-                               f"<caption>{html.escape(caption)}</caption>"
-                               f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-
-
 def causes_table(view: model.CausesView) -> str:
     """The selected causes as an HTML table with a colour key (read by screen readers)."""
     if not view.rows:
@@ -152,7 +131,7 @@ def causes_table(view: model.CausesView) -> str:
              r["lineages"], content.cite(r["source_id"])] for r in view.rows]
     caption = t("causes.table_caption", n=format_number(len(rows)))
     return (f"<p><strong>{html.escape(t('causes.colour_key'))}</strong> {key}</p>"
-            + _table(caption, content.get(PACKAGE, "causes.columns"), rows))
+            + lesson_table(caption, content.get(PACKAGE, "causes.columns"), rows, max_height="22em"))
 
 
 def band_label(band: str) -> str:
@@ -183,7 +162,7 @@ def differential_table(view: model.DifferentialView) -> str:
                 n=format_number(len(rows)))
     less = {*view.less_likely}
     others = ", ".join(html.escape(r["condition"]) for r in model.conditions() if r["condition_id"] in less)
-    return (_table(caption, content.get(PACKAGE, "differential.columns"), rows)
+    return (lesson_table(caption, content.get(PACKAGE, "differential.columns"), rows, max_height="22em")
             + f"<p><strong>{html.escape(t('differential.less_likely'))}</strong> "
               f"{others or html.escape(t('differential.none'))}.</p>")
 

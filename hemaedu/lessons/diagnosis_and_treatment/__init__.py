@@ -7,7 +7,7 @@ True
 
 from __future__ import annotations
 
-from IPython.display import Markdown
+from IPython.display import HTML
 
 from ..parts import lesson_parts
 from . import render
@@ -25,16 +25,16 @@ PACKAGE = "diagnosis_and_treatment"
 pre_check, self_checks, post_check, course_navigation, references = lesson_parts(PACKAGE, source_ids)
 
 
-def workup_list() -> Markdown:
+def workup_list() -> HTML:
     """The whole diagnostic work-up, one test per row with the question it answers (the workup table)."""
-    return Markdown(render.workup_list())
+    return HTML(render.workup_list())
 
 
-def classification_table() -> Markdown:
+def classification_table() -> HTML:
     """The acute/chronic classes and the Camitta grades side by side (the aa_classification table)."""
-    return Markdown(render.classification_table())
+    return HTML(render.classification_table())
 
 
-def transfusion_thresholds() -> Markdown:
+def transfusion_thresholds() -> HTML:
     """The AABB platelet-transfusion thresholds, from the thresholds table."""
-    return Markdown(render.transfusion_table())
+    return HTML(render.transfusion_table())

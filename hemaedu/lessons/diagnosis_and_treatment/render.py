@@ -14,6 +14,7 @@ from ...figures import SEQUENCE, wrap_text
 from .. import content
 from ..content import cite, texts
 from ..format import format_field, format_number, format_quantity
+from ..tables import lesson_table
 from . import model
 
 #: Characters per line of an outcome bar's label (group and study): narrow enough for a phone.
@@ -178,20 +179,18 @@ def outcomes_notes(view: model.OutcomesView) -> str:
     return out
 
 
-# ----------------------------------------------------------------------------- tables as Markdown
+# ----------------------------------------------------------------------------- tables of the narrative
 
 
 def transfusion_table() -> str:
-    """Markdown table of the AABB platelet-transfusion thresholds, from the thresholds table."""
-    lines = [t("transfusion.header"), "|---|---|---|"]
+    """HTML table of the AABB platelet-transfusion thresholds, from the thresholds table."""
+    rows = []
     for tid in model.transfusion_threshold_ids():
         cut = thresholds.get(tid)
-        lines.append(t(
-            "transfusion.row", situation=format_field(data.row("thresholds", tid)["notes"]),
-            threshold=f"{thresholds.COMPARISON_SYMBOLS[cut.comparator]} {thresholds.format_value(tid)}",
-            scheme=cut.scheme, source=cite(cut.source_id),
-        ))
-    return "\n".join(lines)
+        rows.append((format_field(data.row("thresholds", tid)["notes"]),
+                     f"{thresholds.COMPARISON_SYMBOLS[cut.comparator]} {thresholds.format_value(tid)}",
+                     t("transfusion.source", scheme=cut.scheme, source=cite(cut.source_id))))
+    return lesson_table(t("transfusion.caption"), content.get(PACKAGE, "transfusion.columns"), rows)
 
 
 # ----------------------------------------------------------------------------- the work-up exercise
@@ -241,11 +240,9 @@ def workup_static(view: model.WorkupView) -> str:
 
 
 def workup_list() -> str:
-    """Markdown table of the whole work-up, from the workup table: test, question, who, source."""
-    lines = [t("workup_list.header"), "|---|---|---|---|"]
-    lines += [t("workup_list.row", test=r["test"], question=r["question"], when=r["when"], source=cite(r["source_id"]))
-              for r in model.workup()]
-    return "\n".join(lines)
+    """HTML table of the whole work-up, from the workup table: test, question, who, source."""
+    rows = [(r["test"], r["question"], r["when"], cite(r["source_id"])) for r in model.workup()]
+    return lesson_table(t("workup_list.caption"), content.get(PACKAGE, "workup_list.columns"), rows)
 
 
 # ----------------------------------------------------------------------------- acute/chronic vs Camitta
@@ -275,13 +272,9 @@ def classify_details(view: model.ClassificationView) -> str:
         (t("classify.row_treatment"), c["treatment_focus"], x["treatment_focus"]),
         (t("classify.row_source"), cite(c["source_id"]), cite(x["source_id"])),
     ]
-    head = "<tr><th scope='col'></th>" + "".join(
-        f"<th scope='col'>{html.escape(_sentence(r['system']))}</th>" for r in (c, x)) + "</tr>"
-    body = "".join(f"<tr><th scope='row'>{html.escape(label)}</th><td>{html.escape(str(a))}</td>"
-                   f"<td>{html.escape(str(b))}</td></tr>" for label, a, b in rows)
-    out = (f"<div class='hemaedu-table-scroll' style='overflow-x:auto'><table class='hemaedu-classify'>"
-           f"<caption>{html.escape(t('classify.caption'))}</caption><thead>{head}</thead><tbody>{body}</tbody>"
-           f"</table></div>")
+    columns = ["", *(_sentence(r["system"]) for r in (c, x))]
+    out = lesson_table(t("classify.caption"), columns, rows, row_headers=True, table_class="hemaedu-classify",
+                       table_style=None)
     reasons = []
     if not view.agree and view.reticulocytes_split:
         reasons.append(t("classify.why_reticulocytes",
@@ -310,12 +303,9 @@ def x_cut(column: str) -> float:
 
 
 def classification_table() -> str:
-    """Markdown table of every class of the aa_classification table and the Camitta grades it maps onto."""
-    lines = [t("classification_table.header"), "|---|---|---|---|---|"]
+    """HTML table of every class of the aa_classification table and the Camitta grades it maps onto."""
     grades = content.get(PACKAGE, "severity")
-    for r in model.classification_rows():
-        mapped = t("classification_table.joiner").join(
-            grades[g.strip()] for g in str(r["camitta_grades"]).split(";"))
-        lines.append(t("classification_table.row", system=r["system"], name=r["class_name"], onset=r["onset"],
-                       grades=mapped, source=cite(r["source_id"])))
-    return "\n".join(lines)
+    rows = [(r["system"], r["class_name"], r["onset"],
+             t("classification_table.joiner").join(grades[g.strip()] for g in str(r["camitta_grades"]).split(";")),
+             cite(r["source_id"])) for r in model.classification_rows()]
+    return lesson_table(t("classification_table.caption"), content.get(PACKAGE, "classification_table.columns"), rows)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from ...figures.ist import ForestRow as ChartRow
 from ..content import get, texts
 from ..format import format_number
+from ..tables import lesson_table
 from .model import Arm, ComparisonNote, ForestRow, ForestView
 
 PACKAGE = "ist_response"
@@ -90,15 +91,9 @@ def arm_table(arms: Sequence[Arm], caption: str) -> str:
     """An accessible HTML table (caption, column headers) of the rows shown."""
     if not arms:
         return ""
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in get(PACKAGE, "table.columns"))
-    body = "".join(
-        f"<tr><td>{html.escape(a.name)}</td><td>{html.escape(t(f'evidence.{a.evidence}'))}</td>"
-        f"<td>{html.escape(a.regimen)}</td><td>{html.escape(a.population)}</td><td>{html.escape(when(a))}</td>"
-        f"<td>{a.responders} / {a.n}</td><td>{html.escape(interval(a))}</td><td>{html.escape(a.notes)}</td></tr>"
-        for a in arms
-    )
-    return (f'<table class="hemaedu-table" style="border-spacing:1em 0.2em"><caption>{html.escape(caption)}'
-            f"</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    rows = [(a.name, t(f"evidence.{a.evidence}"), a.regimen, a.population, when(a), f"{a.responders} / {a.n}",
+             interval(a), a.notes) for a in arms]
+    return lesson_table(caption, get(PACKAGE, "table.columns"), rows)
 
 
 def _note_items(note: ComparisonNote) -> list[str]:

@@ -18,6 +18,7 @@ from ...units import convert
 from .. import content
 from ..content import language, text
 from ..format import format_number
+from ..tables import lesson_table
 from . import model, pitfalls
 from .model import BloodCountView, RowView, quantity
 
@@ -250,16 +251,10 @@ def _grade_html(view: BloodCountView) -> str:
         ("row_very_severe", t("details.anc_rule", cutoff=cutoff("camitta_anc_very_severe", cu)), here("anc"),
          c.very_severe_anc),
     ]
-    body = "".join(
-        f"<tr><th scope='row'>{escape(t('details.' + key))}</th><td>{escape(rule)}</td><td>{escape(value)}</td>"
-        f"<td>{escape(met(flag))}</td></tr>"
-        for key, rule, value, flag in rows
-    )
-    head = "".join(f"<th scope='col'>{escape(t('details.' + k))}</th>"
-                   for k in ("col_criterion", "col_cutoff", "col_here", "col_status"))
-    table = (f"<table class='hemaedu-table' style='border-spacing:1em 0.2em'>"
-             f"<caption>{escape(t('details.table_caption'))}</caption><thead><tr>{head}</tr></thead>"
-             f"<tbody>{body}</tbody></table>")
+    columns = [t(f"details.{k}") for k in ("col_criterion", "col_cutoff", "col_here", "col_status")]
+    table = lesson_table(t("details.table_caption"), columns,
+                         [(t(f"details.{key}"), rule, value, met(flag)) for key, rule, value, flag in rows],
+                         row_headers=True)
     counts = dict(met=c.count_of_blood_criteria, total=len(model.BLOOD_CRITERIA), needed=model.BLOOD_CRITERIA_NEEDED)
     if view.grade_applies:
         key = "details.grade_applies" if str(view.grade) == "non-severe" else "details.grade_applies_severe"
