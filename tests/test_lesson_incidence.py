@@ -257,7 +257,7 @@ def test_narrative_numbers_come_from_the_tables() -> None:
     assert f"{k10['rate_per_million']:g} in {k10['period_start']}" in text_
     assert f"95% CI {SWEDEN['ci_low']:g}-{SWEDEN['ci_high']:g}" in text_
     ages = lesson.age_pattern().data
-    assert ages.count("\n| ") == len(records("age_pattern")) + 1 - 1  # header row + one per pattern
+    assert ages.count("<tr>") == len(records("age_pattern")) + 1  # header row + one per pattern
     for pattern in records("age_pattern"):
         assert pattern["population"] in ages
 
@@ -328,7 +328,7 @@ def test_age_narrative_counts_the_peaks_from_the_table() -> None:
     older = sum(r["older_peak"] is not None for r in rows)
     shown = lesson.narrative("age").data
     assert f"Of its {len(rows)} series, {older} report" in shown and f"only {both} also report" in shown
-    assert f"*{both} of {len(rows)} series" in lesson.age_pattern().data
+    assert f"<em>{both} of {len(rows)} series" in lesson.age_pattern().data
     assert "most series" not in shown.lower()
 
 

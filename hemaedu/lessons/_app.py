@@ -82,8 +82,7 @@ SWITCH_INTERVAL_S = 0.0005
 @functools.cache
 def _let_kernel_send_sooner() -> None:
     """Shorten the interpreter's switch interval, once per process (the kernel's first app)."""
-    if sys.getswitchinterval() > SWITCH_INTERVAL_S:
-        sys.setswitchinterval(SWITCH_INTERVAL_S)
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -204,8 +203,7 @@ class App:
 
     def _follow(self, name: str) -> None:
         """Set the values other controls take when ``name`` changed (:meth:`react`)."""
-        follow = self.react(name, self.values())
-        if follow:
+        if follow := self.react(name, self.values()):
             self._set_values(follow)
 
     def _on_change(self, name: str) -> None:

@@ -14,12 +14,12 @@ Teaching material, not a clinical tool.
 
 from __future__ import annotations
 
-from IPython.display import Markdown
+from IPython.display import HTML
 
 from ..parts import lesson_parts, narratives
 from .apps import CasesCalculator, IncidenceExplorer, expected_cases_calculator, incidence_explorer
 from .model import DEFAULT_POPULATION, references_used
-from .render import PACKAGE, age_pattern_markdown
+from .render import PACKAGE, age_pattern_html
 
 __all__ = ["DEFAULT_POPULATION", "CasesCalculator", "IncidenceExplorer", "age_pattern", "course_navigation",
            "expected_cases_calculator", "incidence_explorer", "narrative", "post_check", "pre_check", "references",
@@ -30,6 +30,6 @@ pre_check, self_checks, post_check, course_navigation, references = lesson_parts
 narrative = narratives(PACKAGE)
 
 
-def age_pattern() -> Markdown:
+def age_pattern() -> HTML:
     """The age pattern table, rendered from the ``age_pattern`` table."""
-    return Markdown(age_pattern_markdown())
+    return HTML(age_pattern_html())

@@ -14,13 +14,14 @@ from typing import Any
 from ...data import records
 from ..content import cite, get, markdown, texts
 from ..format import format_number, format_percent, format_quantity
+from ..tables import lesson_table
 from . import model
 
 PACKAGE = "regional_incidence"
 _t = texts(PACKAGE)  # a text of this lesson's content
 
 __all__ = [
-    "age_pattern_markdown",
+    "age_pattern_html",
     "disagreement_markdown",
     "east_west_markdown",
     "expected_summary",
@@ -136,17 +137,12 @@ def disagreement_markdown() -> str:
     return markdown(PACKAGE, "disagreement")
 
 
-def age_pattern_markdown() -> str:
-    """The age pattern table as Markdown (rendered from ``age_pattern``)."""
-    rows = records("age_pattern")
-    header = get(PACKAGE, "age_pattern.header")
+def age_pattern_html() -> str:
+    """The age pattern table (rendered from ``age_pattern``) and how many series report both peaks."""
     missing = _t("age_pattern.not_reported")
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for r in rows:
-        cells = [r["population"], r["young_peak"] or missing, r["older_peak"] or missing,
-                 r["sex_notes"] or "", r["notes"] or "", cite(r["source_id"])]
-        lines.append("| " + " | ".join(html.escape(str(c)).replace("|", "/") for c in cells) + " |")
+    rows = [[r["population"], r["young_peak"] or missing, r["older_peak"] or missing, r["sex_notes"], r["notes"],
+             cite(r["source_id"])] for r in records("age_pattern")]
     counts = model.age_pattern_counts()
-    lines += ["", _t("age_pattern.footer", bimodal=counts.both, n=counts.n)]
-    return "\n".join(lines)
+    return (lesson_table(_t("age_pattern.caption"), get(PACKAGE, "age_pattern.header"), rows)
+            + f"<p><em>{html.escape(_t('age_pattern.footer', bimodal=counts.both, n=counts.n))}</em></p>")
 
