@@ -40,7 +40,7 @@ ZOOM_INTO = "aplastic anemia"
 # The causes icicle's plotly div, and the app box around it.
 _CHART = "[...document.querySelectorAll('.js-plotly-plot')].find((gd) => gd.querySelector('.iciclelayer g.slice'))"
 
-#: The drawn boxes of the icicle: id (plotly's own, from the data bound to each slice), where it is.
+#: The drawn boxes of the icicle (those with a size): id (plotly's own, from the data bound to each slice), where it is.
 _SLICES_JS = f"""
 () => {{
   const gd = {_CHART};
@@ -49,7 +49,7 @@ _SLICES_JS = f"""
     const r = slice.querySelector('path').getBoundingClientRect();
     return {{id: slice.__data__.data.data.id, x: Math.round(r.left), y: Math.round(r.top),
              w: Math.round(r.width), h: Math.round(r.height)}};
-  }});
+  }}).filter((s) => s.w > 0 && s.h > 0);  // (the boxes deeper than the chart's depth have no size)
 }}
 """
 
@@ -86,7 +86,8 @@ def _tap(page: Any, node_id: str) -> None:
     r = page.evaluate(f"""(id) => {{
       const slice = [...{_CHART}.querySelectorAll('.iciclelayer g.slice')].find((s) => s.__data__.data.data.id === id);
       if (!slice) return null;
-      slice.scrollIntoView({{block: 'center'}});
+      const r0 = slice.querySelector('path').getBoundingClientRect();
+      slice.scrollIntoView({{block: r0.height < innerHeight ? 'center' : 'start'}});
       const r = slice.querySelector('path').getBoundingClientRect();
       return {{x: r.left, y: r.top, w: r.width, h: r.height}};
     }}""", node_id)
@@ -145,7 +146,8 @@ def test_tap_zooms_causes_chart_with_every_label_and_texts_follow(voila: Any, ch
         drawn = _drawn_ids(page)
         # (plotly draws the zoomed box and those under it, down to the chart's depth)
         assert drawn[0] == ZOOM_INTO and set(drawn) <= under, drawn
-        page.locator(".js-plotly-plot", has=page.locator(".iciclelayer g.slice")).screenshot(path=str(shots / "causes-zoom-phone.png"))
+        chart = page.locator(".js-plotly-plot", has=page.locator(".iciclelayer g.slice"))
+        chart.screenshot(path=str(shots / "causes-zoom-phone.png"))
         slices, unlabelled = _unlabelled(page)
         assert slices == len(drawn)
         assert not unlabelled, f"zoomed into {ZOOM_INTO!r} on a phone, {len(unlabelled)} of {slices} boxes " \
