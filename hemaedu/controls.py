@@ -587,7 +587,13 @@ class WholeNumberBox(w.VBox):
 
     @property
     def description(self) -> str:
+        """The box's label."""
         return str(self.text.description)
+
+    @property
+    def label(self) -> str:
+        """The number as the box shows it (``"2,000,000"``; the static site lists it as a choice's label)."""
+        return self._format(self.value)
 
     @traitlets.validate("value")
     def _clamp(self, proposal: traitlets.Bunch) -> int:

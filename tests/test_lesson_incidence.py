@@ -394,3 +394,12 @@ def test_population_box_explains_bad_input_in_the_lessons_words_and_keeps_the_nu
     assert html.escape(expected) in app.controls["population"].error.value
     assert format_number(model.DEFAULT_POPULATION) in expected  # the message says which number is still used
     assert (app.controls["population"].value, app.summary_text(), app.trace("expected").x) == before
+
+
+def test_static_site_lists_the_population_as_the_box_shows_it() -> None:
+    from hemaedu.lessons.static_site import controls_description
+
+    label = text("regional_incidence", "calculator.population")
+    listed = html.escape(text("navigation", "static_app.control", label=label,
+                              value=format_number(model.DEFAULT_POPULATION)))
+    assert listed in controls_description(lesson.expected_cases_calculator())
