@@ -36,19 +36,22 @@ value the kernel refuses or changes is sent back (see ``hemaedu._trust``).
 
 from __future__ import annotations
 
+import html
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
 import anywidget
+import ipywidgets as w
 import traitlets
 
 from hemaedu._trust import PageCheck, apply_page_state, guard, guard_tree, is_index, is_number
 
-__all__ = ["Choice", "ControlValueError", "Slider", "format_number", "guard", "guard_tree"]
+__all__ = ["Choice", "ControlValueError", "Slider", "WholeNumberBox", "format_number", "guard", "guard_tree",
+           "parse_whole_number"]
 
 # The readout formats both sides understand: an optional "," for thousands
 # grouping, an optional ".N" precision and the type "f" (fixed) or "d" (integer).
@@ -471,3 +474,155 @@ class Choice(_PageControl):
         # traitlets only notifies when the value really changes, so this
         # round trip (value -> index -> value) fires each observer once.
         self.value = self._value_at(change["new"])
+
+
+# --------------------------------------------------------------------------- a whole number, typed
+
+# Digits, or digits grouped by threes with commas or spaces ("2,000,000", "2 000 000"), with an
+# optional sign: a minus is read (and then refused by the bounds with a message that says so).
+_WHOLE_RE = re.compile(r"^[+\-\u2212]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$")
+# No-break and thin spaces, which a copied number may carry, count as spaces.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+#: Characters a typed whole number may have at most (a page could send any text).
+MAX_TYPED_CHARS = 40
+
+
+def parse_whole_number(typed: str) -> int:
+    """The whole number in ``typed``: digits, grouped by threes with commas or spaces or not.
+
+    Anything else (letters, a decimal point, commas not in groups of three, an empty box) raises
+    :class:`ControlValueError`: a typo is never read as some other number.
+
+    >>> parse_whole_number("2,000,000"), parse_whole_number(" 2000000 "), parse_whole_number("-5")
+    (2000000, 2000000, -5)
+    >>> parse_whole_number("20,00,000")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hemaedu.controls.ControlValueError: '20,00,000' is not a whole number: type digits, grouped by threes...
+    """
+    text = str(typed).translate(_SPACES).strip()
+    if len(text) > MAX_TYPED_CHARS or not _WHOLE_RE.match(text):
+        raise ControlValueError(f"{_short_text(typed)} is not a whole number: type digits, "
+                                f"grouped by threes with commas or not")
+    digits = int(re.sub(r"[^0-9]", "", text))
+    return -digits if text[0] in "-\u2212" else digits
+
+
+def _short_text(typed: Any) -> str:
+    text = str(typed)
+    return repr(text if len(text) <= MAX_TYPED_CHARS else text[:MAX_TYPED_CHARS] + "...")
+
+
+def _is_typed_text(value: Any) -> bool:
+    """What the page may send for a text box: a string of reasonable length."""
+    return isinstance(value, str) and len(value) <= 10 * MAX_TYPED_CHARS
+
+
+class _TypedText(w.Text):
+    """A stock text box whose page may change only its ``value`` (a short string)."""
+
+    _page_settable: ClassVar[Mapping[str, PageCheck]] = {"value": _is_typed_text}
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        apply_page_state(self, sync_data, settable=self._page_settable, set_state=super().set_state)
+
+
+class WholeNumberBox(w.VBox):
+    """A box to type a whole number within bounds, shown with its digits grouped (``2,000,000``).
+
+    ipywidgets' number box (``BoundedIntText``) cannot group digits: it showed "2000000" beside a
+    summary saying "2,000,000". This is a stock text box (its ``description`` is its ``<label>``,
+    ``help`` its tooltip, the keyboard works as in any text field) read when the learner presses
+    Enter or leaves it. A whole number within ``min``..``max`` becomes :attr:`value` and is shown
+    again grouped by ``formatter``; any other text leaves :attr:`value` as it was and shows
+    ``message(reason, text=..., min=..., max=..., value=...)`` under the box (``role="alert"``), with
+    ``reason`` ``"not_whole"``, ``"too_small"`` or ``"too_large"`` and the numbers formatted.
+    Setting :attr:`value` from Python clamps it to the bounds, as ``BoundedIntText`` does.
+
+    >>> box = WholeNumberBox(value=2_000_000, min=1, max=10**9, description="Population",
+    ...                      message=lambda reason, **f: f"{reason}: {f['text']} (still {f['value']})")
+    >>> box.text.value
+    '2,000,000'
+    >>> box.text.value = "350000"        # as the page sends it when the learner presses Enter
+    >>> box.value, box.text.value, box.error.value
+    (350000, '350,000', '')
+    >>> box.text.value = "35O,000"       # a letter O
+    >>> box.value, "not_whole: 35O,000 (still 350,000)" in box.error.value
+    (350000, True)
+    >>> box.value = 0                    # from Python: clamped
+    >>> box.value, box.text.value
+    (1, '1')
+    """
+
+    value = traitlets.Int(0)
+    min = traitlets.Int(0)
+    max = traitlets.Int(0)
+
+    def __init__(
+        self,
+        *,
+        value: int,
+        min: int,  # noqa: A002 - the stock number box's own names
+        max: int,  # noqa: A002
+        description: str,
+        message: Callable[..., str],
+        help: str = "",  # noqa: A002
+        formatter: Callable[[int], str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if not description.strip():
+            raise ControlValueError("WholeNumberBox needs a non-empty description: it is the box's label")
+        if min > max:
+            raise ControlValueError(f"WholeNumberBox {description!r}: min {min} is above max {max}")
+        self._format = formatter or (lambda n: format_number(n, ",d"))
+        self._message = message
+        self.text = _TypedText(value="", description=description, description_allow_html=False, tooltip=help,
+                               continuous_update=False, style={"description_width": "initial"})
+        self.error = w.HTML("")
+        super().__init__(children=[self.text, self.error], **kwargs)
+        self.min, self.max = min, max
+        self.value = value
+        self._show()
+        self.text.observe(self._on_typed, names="value")
+
+    @property
+    def description(self) -> str:
+        """The box's label."""
+        return str(self.text.description)
+
+    @property
+    def label(self) -> str:
+        """The number as the box shows it (``"2,000,000"``; the static site lists it as a choice's label)."""
+        return self._format(self.value)
+
+    @traitlets.validate("value")
+    def _clamp(self, proposal: traitlets.Bunch) -> int:
+        return int(min(self.max, max(self.min, int(proposal["value"]))))
+
+    @traitlets.observe("value")
+    def _on_value(self, _change: traitlets.Bunch) -> None:
+        self._show()
+
+    def _show(self, error: str = "") -> None:
+        """The value, grouped, in the box (unless ``error``: then the learner's text stays), and the message."""
+        if not error:
+            self.text.value = self._format(self.value)
+        self.error.value = "" if not error else (
+            f'<p class="hemaedu-field-error" role="alert" style="color:#7f1d1d;margin:0.2em 0">'
+            f"{html.escape(error)}</p>")
+
+    def _on_typed(self, change: traitlets.Bunch) -> None:
+        typed = str(change["new"])
+        try:
+            number = parse_whole_number(typed)
+        except ControlValueError:
+            reason = "not_whole"
+        else:
+            reason = "too_small" if number < self.min else "too_large" if number > self.max else ""
+            if not reason:
+                self.value = number
+                self._show()  # also when the number did not change: "2000000" becomes "2,000,000"
+                return
+        shown = typed if len(typed) <= MAX_TYPED_CHARS else typed[:MAX_TYPED_CHARS] + "…"
+        self._show(self._message(reason, text=shown, min=self._format(self.min), max=self._format(self.max),
+                                 value=self._format(self.value)))

@@ -581,3 +581,107 @@ def test_every_lesson_app_can_be_guarded_in_one_call():
             kinds.add(type(widget).__name__)
             todo.extend(_parts(widget))
         assert {"Slider", "Choice"} & kinds or "FigureWidget" in kinds
+
+
+# --------------------------------------------------------------------------- a whole number, typed
+
+@pytest.mark.parametrize(("typed", "number"), [
+    ("2000000", 2_000_000), ("2,000,000", 2_000_000), (" 2,000,000 ", 2_000_000), ("2 000 000", 2_000_000),
+    ("2\u202f000\u202f000", 2_000_000), ("999", 999), ("1,000", 1000), ("0", 0), ("-5", -5), ("\u22125", -5),
+    ("+7", 7), ("007", 7),
+])
+def test_parse_whole_number_reads_digits_grouped_or_not(typed, number):
+    from hemaedu.controls import parse_whole_number
+
+    assert parse_whole_number(typed) == number
+
+
+@pytest.mark.parametrize("typed", [
+    "", " ", "abc", "2m", "35O,000", "1.5", "2000000.0", "2e6", "20,00,000", "2,0000", ",000", "1,000,",
+    "1,,000", "1 000,000", "--5", "٣", "²", "1" * 41, "0x10", "½",
+])
+def test_parse_whole_number_refuses_anything_else(typed):
+    from hemaedu.controls import parse_whole_number
+
+    with pytest.raises(ControlValueError, match="is not a whole number: type digits"):
+        parse_whole_number(typed)
+
+
+def _population_box(**kwargs):
+    from hemaedu.controls import WholeNumberBox
+
+    def message(reason, **fields):
+        return f"{reason} text={fields['text']} min={fields['min']} max={fields['max']} value={fields['value']}"
+
+    return WholeNumberBox(value=2_000_000, min=1, max=2_000_000_000, description="Population",
+                          help="People in the area", message=message, **kwargs)
+
+
+def test_whole_number_box_shows_grouped_digits_and_reads_what_the_learner_typed():
+    box = _population_box()
+    assert (box.text.value, box.text.description, box.text.tooltip) == ("2,000,000", "Population", "People in the area")
+    assert box.text.continuous_update is False  # read on Enter or on leaving the box, not mid-number
+    seen = []
+    box.observe(lambda change: seen.append(change["new"]), names="value")
+    box.text.value = "350000"
+    assert (box.value, box.text.value, box.error.value) == (350_000, "350,000", "")
+    box.text.value = "2,000,000,000"  # the bound itself is taken
+    assert box.value == 2_000_000_000 and box.error.value == ""
+    box.text.value = "2000000000"  # the same number typed without commas: shown grouped again
+    assert box.text.value == "2,000,000,000"
+    assert seen == [350_000, 2_000_000_000]
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("lots", "not_whole text=lots min=1 max=2,000,000,000 value=350,000"),
+    ("0", "too_small text=0 min=1 max=2,000,000,000 value=350,000"),
+    ("-12", "too_small text=-12 min=1 max=2,000,000,000 value=350,000"),
+    ("2,000,000,001", "too_large text=2,000,000,001 min=1 max=2,000,000,000 value=350,000"),
+    ("1.5", "not_whole text=1.5 min=1 max=2,000,000,000 value=350,000"),
+])
+def test_whole_number_box_refuses_bad_text_with_a_message_and_keeps_its_number(typed, message):
+    box = _population_box()
+    box.text.value = "350,000"
+    box.text.value = typed
+    assert box.value == 350_000, "a refused text never changes the number"
+    assert box.text.value == typed, "the learner's text stays, to be corrected"
+    assert 'role="alert"' in box.error.value and message in box.error.value
+    box.text.value = "350,000"  # corrected (even to the same number): the message goes
+    assert box.error.value == ""
+
+
+def test_whole_number_box_escapes_and_shortens_what_it_quotes():
+    box = _population_box()
+    box.text.value = "<b>" + "9" * 60
+    assert "<b>" not in box.error.value and "&lt;b&gt;" in box.error.value
+    assert "9" * 50 not in box.error.value and box.value == 2_000_000
+
+
+def test_whole_number_box_clamps_a_value_set_from_python_and_clears_the_message():
+    box = _population_box()
+    box.text.value = "abc"
+    box.value = 0
+    assert (box.value, box.text.value, box.error.value) == (1, "1", "")
+    box.value = 10**12
+    assert (box.value, box.text.value) == (2_000_000_000, "2,000,000,000")
+
+
+def test_whole_number_box_checks_its_arguments():
+    with pytest.raises(ControlValueError, match="non-empty description"):
+        _population_box().__class__(value=1, min=1, max=2, description=" ", message=lambda r, **f: r)
+    with pytest.raises(ControlValueError, match="min 5 is above max 2"):
+        _population_box().__class__(value=1, min=5, max=2, description="N", message=lambda r, **f: r)
+
+
+def test_whole_number_box_page_may_send_only_a_short_text():
+    from hemaedu.controls import guard_tree
+
+    box = guard_tree(_population_box())
+    box.text.set_state({"value": "12,345"})  # a person typing: taken
+    assert box.value == 12_345
+    box.text.set_state({"description": "Pigs", "tooltip": "x", "disabled": True})
+    box.text.set_state({"value": 5})  # not a string
+    box.text.set_state({"value": "9" * 1000})  # far longer than any number
+    box.error.set_state({"value": "<p>all fine</p>"})
+    assert (box.text.description, box.text.tooltip, box.text.disabled) == ("Population", "People in the area", False)
+    assert box.value == 12_345 and box.text.value == "12,345" and box.error.value == ""

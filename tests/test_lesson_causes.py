@@ -24,6 +24,12 @@ from hemaedu.figures.causes import (
     CONSISTENT_STYLE,
     EXTRA_LINE_PX,
     LESS_LIKELY_STYLE,
+    MARGIN_BOTTOM_PX,
+    MARGIN_TOP_PX,
+    TALL_LABEL_LINE_PX,
+    causes_height,
+    label_px,
+    wrap_label,
 )
 from hemaedu.lessons import causes as lesson
 from hemaedu.lessons.causes import model, render
@@ -194,24 +200,91 @@ def test_every_filter_combination_is_safe(causes_app):
             assert len(sunburst.ids) == len(sunburst.labels) == len(sunburst.hovertext)
 
 
-def test_every_box_left_of_the_causes_has_room_for_its_label_on_a_phone(causes_app):
+def _drawn_when_zoomed(chart, zoomed):
+    """The boxes plotly draws zoomed into ``zoomed``: it and those under it, down to maxdepth columns."""
+    drawn, column = [], [zoomed]
+    for _ in range(chart.maxdepth):
+        drawn += column
+        column = [node for node, parent in zip(chart.ids, chart.parents, strict=True) if parent in column]
+    return drawn
+
+
+def test_every_box_has_room_for_its_label_on_a_phone_whichever_box_is_zoomed(causes_app):
     """A phone shows four columns of about 85 px: twelve letters of 13 px text per line, and a
-    box one cause tall holds one line (24 px) plus 10 px per further line. Plotly hides a label
-    that does not fit (uniformtext), so a longer word or a taller label left a box blank
-    ("thrombocytopenia"; "bone marrow disorders" with one cause). The browser check of the same
-    is in tests/browser/test_layout.py."""
+    box holds one line in 24 px plus 10 px per further line, 15 px a line for a tall label. Plotly
+    hides a label that does not fit (uniformtext) and keeps the chart's height when a tap zooms in,
+    so a longer word or a taller label left a box blank ("thrombocytopenia"; "bone marrow
+    disorders" with one cause; a seven-line cause zoomed into "aplastic anemia"). The browser
+    checks of the same are tests/browser/test_layout.py and tests/browser/test_causes_zoom.py."""
     causes_app.controls["mechanism"].value = model.ANY
     for _, affects in causes_app.controls["affects"].options:
         causes_app.controls["affects"].value = affects
         chart = causes_app.trace("causes")
-        leaves = sum(v for node, v in zip(chart.ids, chart.values, strict=True) if node not in set(chart.parents))
-        per_cause_px = (causes_app.figure.layout.height - 140) / leaves
-        for node, label, value in zip(chart.ids, chart.labels, chart.values, strict=True):
-            lines = label.split("<br>")
-            assert max(len(line) for line in lines) <= CAUSES_LABEL_WIDTH, (affects, label)
-            if node in set(chart.parents):
-                needed = CAUSE_BOX_PX + EXTRA_LINE_PX * (len(lines) - 1)
-                assert value * per_cause_px >= needed, (affects, label, value, per_cause_px)
+        plot_px = causes_app.figure.layout.height - MARGIN_TOP_PX - MARGIN_BOTTOM_PX
+        values = dict(zip(chart.ids, chart.values, strict=True))
+        labels = dict(zip(chart.ids, chart.labels, strict=True))
+        assert all(max(len(line) for line in label.split("<br>")) <= CAUSES_LABEL_WIDTH for label in chart.labels)
+        tops = {node for node, parent in zip(chart.ids, chart.parents, strict=True) if not parent}
+        zooms = {parent for parent in chart.parents if parent} | tops
+        for zoomed in zooms:
+            for node in _drawn_when_zoomed(chart, zoomed):
+                lines = labels[node].count("<br>") + 1
+                needed = max(CAUSE_BOX_PX + EXTRA_LINE_PX * (lines - 1), TALL_LABEL_LINE_PX * lines)
+                assert plot_px * values[node] / values[zoomed] >= needed, (affects, zoomed, labels[node])
+    causes_app.controls["affects"].value = model.ALL
+
+
+def test_label_room_follows_the_measured_rule():
+    # The browser's thresholds (tests/browser/test_causes_zoom.py, zoomed on a phone): a six-line
+    # label needed more than 81 px, a seven-line one more than 96 px.
+    assert label_px("Alcohol") == CAUSE_BOX_PX
+    assert label_px("Hypersple-nism") == CAUSE_BOX_PX + EXTRA_LINE_PX
+    six = "Damaged marrow microenvironment (proposed mechanism)"
+    seven = "Post-hepatitis (seronegative hepatitis) aplastic anemia"
+    assert wrap_label(six).count("<br>") == 5 and label_px(six) > 81
+    assert wrap_label(seven).count("<br>") == 6 and label_px(seven) > 96
+    assert label_px(seven) > label_px(six) > label_px("bone marrow disorders")
+
+
+def test_chart_height_is_set_by_the_most_crowded_zoom():
+    # One cytopenia of three causes, one of which has a seven-line name: zoomed into the
+    # cytopenia each cause gets a third of the height, so the chart needs three seven-line boxes.
+    seven = "Post-hepatitis (seronegative hepatitis) aplastic anemia"
+    tree = {"ids": ["c", "c/o", "c/o/g", "c/o/g/x", "c/o/g/y", "c/o/g/z"],
+            "parents": ["", "c", "c/o", "c/o/g", "c/o/g", "c/o/g"], "values": [3, 3, 3, 1, 1, 1],
+            "labels": ["C", "O", "G", seven, "Y", "Z"]}
+    assert causes_height(tree) == 3 * label_px(seven) + MARGIN_TOP_PX + MARGIN_BOTTOM_PX
+    # Without the long name the chart keeps its minimum height.
+    assert causes_height({**tree, "labels": ["C", "O", "G", "X", "Y", "Z"]}) == 460
+
+
+def test_a_tap_on_a_box_narrows_summary_and_table_to_the_causes_under_it(causes_app):
+    causes_app.controls["affects"].value = model.ALL
+    causes_app.controls["mechanism"].value = model.ANY
+    everything = len(causes_app.view.rows)
+    causes_app.zoom("leukopenia")
+    focused = causes_app.focused(causes_app.view)
+    expected = {r["cause"] for r in CAUSES if r["affects"] == "leukopenia"}
+    assert {r["cause"] for r in focused.rows} == expected and len(expected) < everything
+    assert causes_app.summary_text() == render.causes_summary(focused)
+    assert html.escape(render.causes_summary(focused)) in causes_app.status.value
+    assert causes_app.details_html.value.count("<tr>") == len(expected) + 1
+    causes_app.zoom("leukopenia/acquired")  # deeper
+    assert {r["cause"] for r in causes_app.focused(causes_app.view).rows} == {
+        r["cause"] for r in CAUSES if r["affects"] == "leukopenia" and r["origin"] == "acquired"}
+    causes_app.zoom("leukopenia/acquired")  # the zoomed box again: back out to its parent
+    assert causes_app.focus == "leukopenia"
+    causes_app.zoom("leukopenia")
+    causes_app.zoom("all")
+    assert causes_app.focus == "" and len(causes_app.focused(causes_app.view).rows) == everything
+    leaf = next(n for n in causes_app.trace("causes").ids if n not in set(causes_app.trace("causes").parents))
+    causes_app.zoom(leaf)  # a cause has nothing under it: nothing changes
+    assert causes_app.focus == ""
+    with pytest.raises(ValueError, match="no box 'nowhere'"):
+        causes_app.zoom("nowhere")
+    causes_app.zoom("thrombocytopenia")
+    causes_app.controls["affects"].value = "leukopenia"  # a filter change starts from the top again
+    assert causes_app.focus == ""
     causes_app.controls["affects"].value = model.ALL
 
 

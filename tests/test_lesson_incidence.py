@@ -7,6 +7,7 @@ number fails only the data-facts test meant to catch it.
 
 from __future__ import annotations
 
+import html
 import math
 import random
 
@@ -17,6 +18,7 @@ from hemaedu.data import records, row
 from hemaedu.figures.incidence import MAP_TRACE, RANK_TRACE, has_ci, make_ranked_chart, map_arrays, ranked_arrays
 from hemaedu.lessons import regional_incidence as lesson
 from hemaedu.lessons.content import cite, text
+from hemaedu.lessons.format import format_number
 from hemaedu.lessons.regional_incidence import model, render
 from hemaedu.lessons.regional_incidence.model import (
     ALL_REGIONS,
@@ -364,3 +366,40 @@ def test_no_source_key_or_row_id_in_the_learners_text() -> None:
     assert not leaked
     for pattern in records("age_pattern"):
         assert cite(pattern["source_id"]) in lesson.age_pattern().data
+
+
+def test_population_box_shows_grouped_digits_and_takes_them_typed_either_way() -> None:
+    app = lesson.expected_cases_calculator()
+    box = app.controls["population"]
+    assert box.text.value == format_number(model.DEFAULT_POPULATION)  # as the summary writes it
+    assert format_number(model.DEFAULT_POPULATION) in app.summary_text()
+    assert box.text.description == text("regional_incidence", "calculator.population")
+    assert box.text.tooltip == text("regional_incidence", "calculator.population_help")
+    for typed in ("350000", "350,000"):
+        box.text.value = typed
+        assert app.controls["population"].value == 350_000 and box.text.value == "350,000"
+        assert app.view.population == 350_000 and "350,000" in app.summary_text()
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("two million", "not_whole"), ("2.5", "not_whole"), ("0", "too_small"), ("-350", "too_small"),
+    (f"{model.MAX_POPULATION + 1:,}", "too_large"),
+])
+def test_population_box_explains_bad_input_in_the_lessons_words_and_keeps_the_number(typed, key) -> None:
+    app = lesson.expected_cases_calculator()
+    before = (app.controls["population"].value, app.summary_text(), app.trace("expected").x)
+    app.controls["population"].text.value = typed
+    expected = text("regional_incidence", f"calculator.population_{key}", text=typed, min=format_number(1),
+                    max=format_number(model.MAX_POPULATION), value=format_number(model.DEFAULT_POPULATION))
+    assert html.escape(expected) in app.controls["population"].error.value
+    assert format_number(model.DEFAULT_POPULATION) in expected  # the message says which number is still used
+    assert (app.controls["population"].value, app.summary_text(), app.trace("expected").x) == before
+
+
+def test_static_site_lists_the_population_as_the_box_shows_it() -> None:
+    from hemaedu.lessons.static_site import controls_description
+
+    label = text("regional_incidence", "calculator.population")
+    listed = html.escape(text("navigation", "static_app.control", label=label,
+                              value=format_number(model.DEFAULT_POPULATION)))
+    assert listed in controls_description(lesson.expected_cases_calculator())

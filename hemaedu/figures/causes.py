@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 
 from . import PALETTE, base_layout, category_ticks, make_figure, wrap_text
 
-__all__ = ["CONSISTENT_STYLE", "LESS_LIKELY_STYLE", "causes_labels", "make_causes_chart", "make_causes_sunburst",
-           "make_differential_chart", "with_root"]
+__all__ = ["CONSISTENT_STYLE", "LESS_LIKELY_STYLE", "causes_height", "causes_labels", "label_px", "make_causes_chart",
+           "make_causes_sunburst", "make_differential_chart", "with_root"]
 
 #: How a differential bar looks when the chosen cellularity fits it, and when not:
 #: colour AND fill pattern differ, so the two never rely on colour alone.
@@ -35,6 +35,12 @@ CAUSES_LABEL_WIDTH = 12
 #: needs 10 px more (measured in Chromium at 360 and 1000 px wide: with 30 px a two-line label was
 #: hidden, with 34 px it showed). Plotly hides a label that does not fit (``uniformtext``).
 CAUSE_BOX_PX, EXTRA_LINE_PX = 24, 10
+#: A label of many lines needs 15 px a line: zoomed into "aplastic anemia" on a phone (390 px),
+#: where plotly draws the causes' labels at 0.8 of 13 px, a six-line label was hidden in a box of
+#: 81 px a cause and shown in 86 px; a seven-line one hidden in 96 px and shown in 101 px.
+TALL_LABEL_LINE_PX = 15
+#: The chart's margins above and below the boxes (title and path bar; the note under the chart).
+MARGIN_TOP_PX, MARGIN_BOTTOM_PX = 70, 110
 _VOWELS = frozenset("aeiouy")
 
 
@@ -127,26 +133,50 @@ def causes_depth(tree: Mapping[str, Sequence[Any]]) -> int:
     return CAUSES_DEPTH + (ALL_ID in tree["ids"])
 
 
+def label_px(label: str) -> int:
+    """Pixels of height a box needs to show ``label`` (wrapped by :func:`wrap_label`) on a phone.
+
+    >>> label_px("Alcohol"), label_px("bone marrow disorders")
+    (24, 34)
+    >>> label_px("Post-hepatitis (seronegative hepatitis) aplastic anemia")  # seven lines
+    105
+    """
+    lines = wrap_label(label).count("<br>") + 1
+    return max(CAUSE_BOX_PX + EXTRA_LINE_PX * (lines - 1), TALL_LABEL_LINE_PX * lines)
+
+
 def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
-    """The chart's height in pixels: enough per cause that every box left of the causes shows its
-    label (a group of one cause with a two-line label needs 34 px per cause, else 24 px).
+    """The chart's height in pixels: enough that every box shows its label, whichever box the
+    learner zoomed into.
+
+    Plotly keeps the chart's height when it zooms: the box zoomed into fills the height, and each
+    box drawn (down to :func:`causes_depth` columns) gets the share of it its causes have. So for
+    every box a tap can zoom into (the top one and each box with boxes under it), and every box then
+    drawn, the boxes need ``label_px(label) * causes(zoomed) / causes(box)`` pixels; the chart is
+    the largest of these plus its margins. Zoomed into a cytopenia, the causes' own (long) labels
+    are drawn, which sets the height of the whole chart.
 
     >>> causes_height({"ids": ["a", "a/b"], "parents": ["", "a"], "values": [1, 1]})
     460
     >>> causes_height({"ids": ["a", "a/b", "a/b/c", "a/d"], "parents": ["", "a", "a/b", "a"],
     ...                "values": [20, 1, 1, 19], "labels": ["A", "bone marrow disorders", "C", "D"]})
-    820
+    860
     """
-    parents = set(tree["parents"])
-    labels = tree.get("labels") or [""] * len(tree["ids"])
-    leaves, per_cause_px = 0, CAUSE_BOX_PX
-    for node, value, label in zip(tree["ids"], tree["values"], labels, strict=True):
-        if node not in parents:
-            leaves += value
-            continue
-        lines = wrap_label(str(label)).count("<br>") + 1
-        per_cause_px = max(per_cause_px, math.ceil((CAUSE_BOX_PX + EXTRA_LINE_PX * (lines - 1)) / value))
-    return max(460, per_cause_px * leaves + 140)
+    ids = list(tree["ids"])
+    values = dict(zip(ids, tree["values"], strict=True))
+    labels = dict(zip(ids, tree.get("labels") or [""] * len(ids), strict=True))
+    children: dict[str, list[str]] = {}
+    for node, parent in zip(ids, tree["parents"], strict=True):
+        children.setdefault(parent, []).append(node)
+    depth, plot_px = causes_depth(tree), 0.0
+    for zoomed in [*children.get("", []), *(node for node in ids if node in children)]:
+        drawn = [zoomed]
+        for _column in range(depth):
+            for node in drawn:
+                if values[node] > 0:
+                    plot_px = max(plot_px, label_px(str(labels[node])) * values[zoomed] / values[node])
+            drawn = [child for node in drawn for child in children.get(node, [])]
+    return max(460, math.ceil(plot_px) + MARGIN_TOP_PX + MARGIN_BOTTOM_PX)
 
 
 def make_causes_chart(
@@ -193,7 +223,7 @@ def make_causes_chart(
         x_title="",
         y_title="",
         height=causes_height(tree),
-        margin=dict(l=10, r=10, t=70, b=110),
+        margin=dict(l=10, r=10, t=MARGIN_TOP_PX, b=MARGIN_BOTTOM_PX),
         # A box too small for legible text shows none (tap it to zoom) rather than 5 px letters.
         uniformtext=dict(minsize=10, mode="hide"),
         annotations=[dict(

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import ipywidgets as w
 
-from ...controls import Choice, Slider
+from ...controls import Choice, Slider, WholeNumberBox
 from ...figures.incidence import (
     MAP_TRACE,
     RANK_TRACE,
@@ -29,7 +29,7 @@ from ...figures.incidence import (
 )
 from .._app import App
 from ..content import get, text
-from ..format import format_percent
+from ..format import format_number, format_percent
 from . import model, render
 
 __all__ = ["CasesCalculator", "IncidenceExplorer", "expected_cases_calculator", "incidence_explorer"]
@@ -62,10 +62,13 @@ class CasesCalculator(App):
     def make_controls(self) -> dict[str, w.Widget]:
         low, high = model.rate_range()
         return {
-            "population": w.BoundedIntText(
-                value=model.DEFAULT_POPULATION, min=1, max=model.MAX_POPULATION, step=1000,
-                description=text(PACKAGE, "calculator.population"), description_allow_html=False,
-                tooltip=text(PACKAGE, "calculator.population_help"), style={"description_width": "initial"},
+            # A text box, not ipywidgets' number box: it shows "2,000,000" as the summary writes it,
+            # reads "2,000,000" or "2000000", and says why it refused anything else.
+            "population": WholeNumberBox(
+                value=model.DEFAULT_POPULATION, min=1, max=model.MAX_POPULATION,
+                description=text(PACKAGE, "calculator.population"), help=text(PACKAGE, "calculator.population_help"),
+                message=lambda reason, **fields: text(PACKAGE, f"calculator.population_{reason}", **fields),
+                formatter=format_number,
             ),
             "study": w.Dropdown(
                 options=render.study_options(), value=model.DEFAULT_STUDY,
