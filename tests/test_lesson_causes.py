@@ -29,6 +29,7 @@ from hemaedu.figures.causes import (
     TALL_LABEL_LINE_PX,
     causes_height,
     label_px,
+    with_root,
     wrap_label,
 )
 from hemaedu.lessons import causes as lesson
@@ -214,19 +215,22 @@ def test_every_box_has_room_for_its_label_on_a_phone_whichever_box_is_zoomed(cau
     box holds one line in 24 px plus 10 px per further line, 15 px a line for a tall label. Plotly
     hides a label that does not fit (uniformtext) and keeps the chart's height when a tap zooms in,
     so a longer word or a taller label left a box blank ("thrombocytopenia"; "bone marrow
-    disorders" with one cause; a seven-line cause zoomed into "aplastic anemia"). The browser
-    checks of the same are tests/browser/test_layout.py and tests/browser/test_causes_zoom.py."""
+    disorders" with one cause; a seven-line cause zoomed into "aplastic anemia"); the app gives
+    the chart the zoomed view's height. The browser checks of the same are
+    tests/browser/test_layout.py and tests/browser/test_causes_zoom.py."""
     causes_app.controls["mechanism"].value = model.ANY
     for _, affects in causes_app.controls["affects"].options:
         causes_app.controls["affects"].value = affects
         chart = causes_app.trace("causes")
-        plot_px = causes_app.figure.layout.height - MARGIN_TOP_PX - MARGIN_BOTTOM_PX
+        tree = with_root(render.sunburst_tree(causes_app.view), text("causes", "causes.affects_all"))
+        assert causes_app.figure.layout.height == causes_height(tree)
         values = dict(zip(chart.ids, chart.values, strict=True))
         labels = dict(zip(chart.ids, chart.labels, strict=True))
         assert all(max(len(line) for line in label.split("<br>")) <= CAUSES_LABEL_WIDTH for label in chart.labels)
         tops = {node for node, parent in zip(chart.ids, chart.parents, strict=True) if not parent}
         zooms = {parent for parent in chart.parents if parent} | tops
         for zoomed in zooms:
+            plot_px = causes_height(tree, None if zoomed in tops else zoomed) - MARGIN_TOP_PX - MARGIN_BOTTOM_PX
             for node in _drawn_when_zoomed(chart, zoomed):
                 lines = labels[node].count("<br>") + 1
                 needed = max(CAUSE_BOX_PX + EXTRA_LINE_PX * (lines - 1), TALL_LABEL_LINE_PX * lines)
@@ -246,16 +250,31 @@ def test_label_room_follows_the_measured_rule():
     assert label_px(seven) > label_px(six) > label_px("bone marrow disorders")
 
 
-def test_chart_height_is_set_by_the_most_crowded_zoom():
-    # One cytopenia of three causes, one of which has a seven-line name: zoomed into the
-    # cytopenia each cause gets a third of the height, so the chart needs three seven-line boxes.
+def test_chart_height_is_that_of_the_view_zoomed_into():
+    # One cytopenia of three causes, one of which has a seven-line name. Unzoomed, three columns
+    # show and the causes are not drawn; zoomed into the origin, each cause gets a third of the
+    # height, so the chart needs three seven-line boxes.
     seven = "Post-hepatitis (seronegative hepatitis) aplastic anemia"
     tree = {"ids": ["c", "c/o", "c/o/g", "c/o/g/x", "c/o/g/y", "c/o/g/z"],
             "parents": ["", "c", "c/o", "c/o/g", "c/o/g", "c/o/g"], "values": [3, 3, 3, 1, 1, 1],
             "labels": ["C", "O", "G", seven, "Y", "Z"]}
-    assert causes_height(tree) == 3 * label_px(seven) + MARGIN_TOP_PX + MARGIN_BOTTOM_PX
+    assert causes_height(tree) == 460
+    assert causes_height(tree, "c/o") == 3 * label_px(seven) + MARGIN_TOP_PX + MARGIN_BOTTOM_PX
     # Without the long name the chart keeps its minimum height.
-    assert causes_height({**tree, "labels": ["C", "O", "G", "X", "Y", "Z"]}) == 460
+    assert causes_height({**tree, "labels": ["C", "O", "G", "X", "Y", "Z"]}, "c/o") == 460
+
+
+def test_a_zoom_gives_the_chart_the_zoomed_views_height(causes_app):
+    causes_app.controls["affects"].value = model.ALL
+    causes_app.controls["mechanism"].value = model.ANY
+    tree = with_root(render.sunburst_tree(causes_app.view), text("causes", "causes.affects_all"))
+    whole = causes_app.figure.layout.height
+    causes_app.zoom("aplastic anemia")  # twenty causes, some of seven lines, share the chart
+    assert causes_app.figure.layout.height == causes_height(tree, "aplastic anemia") > whole
+    causes_app.zoom("aplastic anemia")  # back out
+    assert causes_app.figure.layout.height == whole
+    with pytest.raises(ValueError, match="no box 'nowhere'"):
+        causes_height(tree, "nowhere")
 
 
 def test_a_tap_on_a_box_narrows_summary_and_table_to_the_causes_under_it(causes_app):

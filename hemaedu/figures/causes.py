@@ -145,22 +145,25 @@ def label_px(label: str) -> int:
     return max(CAUSE_BOX_PX + EXTRA_LINE_PX * (lines - 1), TALL_LABEL_LINE_PX * lines)
 
 
-def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
-    """The chart's height in pixels: enough that every box shows its label, whichever box the
-    learner zoomed into.
+def causes_height(tree: Mapping[str, Sequence[Any]], zoomed: str | None = None) -> int:
+    """The chart's height in pixels: enough that every box drawn shows its label, with the chart
+    zoomed into box ``zoomed`` (None: not zoomed, the top box fills the chart).
 
     Plotly keeps the chart's height when it zooms: the box zoomed into fills the height, and each
-    box drawn (down to :func:`causes_depth` columns) gets the share of it its causes have. So for
-    every box a tap can zoom into (the top one and each box with boxes under it), and every box then
-    drawn, the boxes need ``label_px(label) * causes(zoomed) / causes(box)`` pixels; the chart is
-    the largest of these plus its margins. Zoomed into a cytopenia, the causes' own (long) labels
-    are drawn, which sets the height of the whole chart.
+    box drawn (down to :func:`causes_depth` columns) gets the share of it its causes have. So each
+    box drawn needs ``label_px(label) * causes(zoomed) / causes(box)`` pixels; the chart is the
+    largest of these plus its margins. Zoomed into a cytopenia, the causes' own (long) labels are
+    drawn, so the app sets this height again when the learner zooms (a chart tall enough for
+    every zoom at once was 2,280 px, mostly empty boxes on a laptop).
 
     >>> causes_height({"ids": ["a", "a/b"], "parents": ["", "a"], "values": [1, 1]})
     460
     >>> causes_height({"ids": ["a", "a/b", "a/b/c", "a/d"], "parents": ["", "a", "a/b", "a"],
     ...                "values": [20, 1, 1, 19], "labels": ["A", "bone marrow disorders", "C", "D"]})
     860
+    >>> causes_height({"ids": ["a", "a/b", "a/b/c", "a/d"], "parents": ["", "a", "a/b", "a"],
+    ...                "values": [20, 1, 1, 19], "labels": ["A", "bone marrow disorders", "C", "D"]}, "a/b")
+    460
     """
     ids = list(tree["ids"])
     values = dict(zip(ids, tree["values"], strict=True))
@@ -168,13 +171,15 @@ def causes_height(tree: Mapping[str, Sequence[Any]]) -> int:
     children: dict[str, list[str]] = {}
     for node, parent in zip(ids, tree["parents"], strict=True):
         children.setdefault(parent, []).append(node)
+    if zoomed is not None and zoomed not in values:
+        raise ValueError(f"the causes chart has no box {zoomed!r}")
     depth, plot_px = causes_depth(tree), 0.0
-    for zoomed in [*children.get("", []), *(node for node in ids if node in children)]:
-        drawn = [zoomed]
+    for top in [zoomed] if zoomed else children.get("", []):
+        drawn = [top]
         for _column in range(depth):
             for node in drawn:
                 if values[node] > 0:
-                    plot_px = max(plot_px, label_px(str(labels[node])) * values[zoomed] / values[node])
+                    plot_px = max(plot_px, label_px(str(labels[node])) * values[top] / values[node])
             drawn = [child for node in drawn for child in children.get(node, [])]
     return max(460, math.ceil(plot_px) + MARGIN_TOP_PX + MARGIN_BOTTOM_PX)
 

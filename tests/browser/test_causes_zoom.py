@@ -144,6 +144,11 @@ def test_tap_zooms_causes_chart_with_every_label_and_texts_follow(voila: Any, ch
         page.wait_for_function(
             f"(id) => {{ const gd = {_CHART}; return gd && gd.querySelector('g.slice') && "
             "gd.querySelector('g.slice').__data__.data.data.id === id; }", arg=ZOOM_INTO, timeout=30_000)
+        # (b) the summary and the table now describe only the causes under the tapped box; the
+        # app has then also given the chart the zoomed view's height (sent before the texts)
+        _wait_for_texts(page, *zoomed)
+        page.wait_for_function(f"(h) => Math.round({_CHART}.getBoundingClientRect().height) === h",
+                               arg=app.figure.layout.height, timeout=30_000)
         drawn = _drawn_ids(page)
         # (plotly draws the zoomed box and those under it, down to the chart's depth)
         assert drawn[0] == ZOOM_INTO and set(drawn) <= under, drawn
@@ -155,16 +160,14 @@ def test_tap_zooms_causes_chart_with_every_label_and_texts_follow(voila: Any, ch
         assert slices == len(drawn)
         assert not unlabelled, f"zoomed into {ZOOM_INTO!r} on a phone, {len(unlabelled)} of {slices} boxes " \
                                f"show no label: {unlabelled}"
-        # (b) the summary and the table now describe only the causes under the tapped box
-        _wait_for_texts(page, *zoomed)
 
         # (c) a tap on the zoomed box (the left column now) zooms back out
         _tap(page, ZOOM_INTO)
         page.wait_for_function(
             f"(id) => {{ const gd = {_CHART}; return gd && !gd._transitioning && "
             "gd.querySelector('g.slice').__data__.data.data.id !== id; }", arg=ZOOM_INTO, timeout=30_000)
-        assert _drawn_ids(page) == before
         _wait_for_texts(page, *whole)
+        assert _drawn_ids(page) == before
         slices, unlabelled = _unlabelled(page)
         assert slices == len(before) and not unlabelled, unlabelled
         assert output_errors(page) == []

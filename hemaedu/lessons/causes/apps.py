@@ -7,6 +7,7 @@ Thin :class:`~hemaedu.lessons._app.App` subclasses: controls, a pure compute
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections import Counter
 from typing import Any
@@ -107,7 +108,10 @@ class CausesApp(App):
     def _on_chart_click(self, trace: Any, points: Any, _state: Any) -> None:
         if not points.point_inds:
             return
-        self.zoom(trace.ids[points.point_inds[0]])
+        # Not at once: the click arrives while ipywidgets holds the figure's outgoing messages
+        # (the page's own state update), and plotly's relayout message, set and reset to None in
+        # that hold, would reach the page as None: the new height would never be drawn.
+        asyncio.get_event_loop().call_soon(self.zoom, trace.ids[points.point_inds[0]])
 
     def zoom(self, node_id: str) -> None:
         """Follow a click on box ``node_id`` as plotly's icicle does: a box with boxes under it
@@ -124,7 +128,18 @@ class CausesApp(App):
             return
         # What the page shows is now plotly's own zoom: the next filter change must reset it.
         self._sent.pop((*self._locate("causes"), "level"), None)
+        self._fit_height()
         self._write_text()
+
+    def _fit_height(self) -> None:
+        """Give the chart the height the zoomed view needs for every label (plotly keeps the
+        height when it zooms, so the causes under a cytopenia would share the whole chart)."""
+        figure, _ = self._locate("causes")
+        tree = with_root(render.sunburst_tree(self.view), t("causes.affects_all"))
+        height = causes_height(tree, self.focus or None)
+        if self._sent.get((figure, -1, "height")) != height:
+            self.figures[figure].plotly_relayout({"height": height})
+            self._sent[(figure, -1, "height")] = height
 
     def focused(self, view: model.CausesView) -> model.CausesView:
         """``view`` narrowed to the causes under the zoomed box (all of them without a zoom)."""
