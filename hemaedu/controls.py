@@ -164,6 +164,10 @@ class Slider(_PageControl):
     >>> s.set_range(min=0, max=60, step=1, value=15.0)
     >>> s.value
     15.0
+    >>> years = Slider(value=1, min=1, max=10, step=1, description="Period", unit="years", unit_one="year",
+    ...                readout_format=".0f")
+    >>> years.readout, (setattr(years, "value", 2), years.readout)[1]
+    ('1 year', '2 years')
     """
 
     _esm = _SLIDER_ESM
@@ -177,6 +181,8 @@ class Slider(_PageControl):
     step = traitlets.Float(0.1).tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
     unit = traitlets.Unicode("").tag(sync=True)
+    #: The unit's form for exactly one ("year" beside "years"); empty: ``unit`` for every value.
+    unit_one = traitlets.Unicode("").tag(sync=True)
     help = traitlets.Unicode("").tag(sync=True)
     readout_format = traitlets.Unicode(".1f").tag(sync=True)
     continuous_update = traitlets.Bool(True).tag(sync=True)
@@ -191,6 +197,7 @@ class Slider(_PageControl):
         step: float,
         description: str,
         unit: str = "",
+        unit_one: str = "",
         help: str = "",  # noqa: A002
         readout_format: str = ".1f",
         continuous_update: bool = True,
@@ -217,6 +224,7 @@ class Slider(_PageControl):
             value=_finite("value", value),
             description=description,
             unit=unit,
+            unit_one=unit_one,
             help=help,
             readout_format=readout_format,
             continuous_update=continuous_update,
@@ -323,7 +331,8 @@ class Slider(_PageControl):
     def readout(self) -> str:
         """The text shown next to the slider and read by screen readers."""
         number = format_number(self.value, self.readout_format)
-        return f"{number} {self.unit}" if self.unit else number
+        unit = (self.value == 1 and self.unit_one) or self.unit
+        return f"{number} {unit}" if unit else number
 
 
 def _normalise_options(options: Iterable[Any]) -> tuple[list[str], list[Any]]:

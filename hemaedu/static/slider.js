@@ -44,7 +44,8 @@ function render({ model, el }) {
   el.append(label, row, help);
 
   const text = (value) => {
-    const unit = model.get("unit");
+    // "1 year", "2 years": unit_one (when set) is the unit's form for exactly one.
+    const unit = (Number(value) === 1 && model.get("unit_one")) || model.get("unit");
     const number = formatNumber(value, model.get("readout_format"));
     return unit ? `${number} ${unit}` : number;
   };
@@ -86,7 +87,7 @@ function render({ model, el }) {
   });
 
   update();
-  const names = ["value", "min", "max", "step", "description", "unit", "help",
+  const names = ["value", "min", "max", "step", "description", "unit", "unit_one", "help",
                  "readout_format", "disabled"];
   for (const name of names) model.on(`change:${name}`, update);
   return () => {

@@ -32,6 +32,12 @@ def test_population_box_groups_digits_reads_typing_and_explains_bad_input(voila:
     expect(box).to_have_value(format_number(model.DEFAULT_POPULATION), timeout=WAIT_MS)
     app = page.locator(".hemaedu-layout", has=box)
     summary = app.locator('[role="status"]')
+    # The period starts at one year, and the page says so in the singular, as Python does.
+    period = expected_cases_calculator().controls["years"]
+    assert period.value == 1 and period.readout == f"1 {text('common', 'units.year.one')}"
+    years = app.get_by_role("slider", name=period.description, exact=True)
+    expect(years).to_have_attribute("aria-valuetext", period.readout, timeout=WAIT_MS)
+    expect(app.locator(".hemaedu-readout").last).to_have_text(period.readout)
 
     python = expected_cases_calculator(population=350_000)
     box.fill("350000")

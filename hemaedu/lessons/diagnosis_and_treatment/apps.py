@@ -43,7 +43,8 @@ class PathwayApp(App):
         yes_no = [(t("pathway.yes"), True), (t("pathway.no"), False)]
         return {
             "age": Slider(value=start["age"], min=max(1, model.AGE_RANGE[0]), max=model.AGE_RANGE[1], step=1,
-                          description=t("pathway.age_label"), unit=t("pathway.age_unit"), readout_format="d",
+                          description=t("pathway.age_label"), unit=t("pathway.age_unit"),
+                          unit_one=t("pathway.age_unit_one"), readout_format="d",
                           help=t("pathway.age_help")),
             "severity": Choice(options=[(render.severity_label(s), s) for s in model.SEVERITIES],
                                value=start["severity"], description=t("pathway.severity_label"),

@@ -57,7 +57,8 @@ class BloodCountExplorer(App):
         }
         grid = model.AGE_YEARS_GRID
         age = Slider(value=start["age_years"], min=grid["min"], max=grid["max"], step=grid["step"], readout_format="d",
-                     description=t("control.age"), unit=t("control.age_unit"), help=t("help.age"))
+                     description=t("control.age"), unit=t("control.age_unit"),
+                     unit_one=t("control.age_unit_one"), help=t("help.age"))
         sliders = {key: measure_slider(key, value=start[key]) for key in model.MEASURES}
         return {"sex": sex, "age_years": age, **units, **sliders}
 

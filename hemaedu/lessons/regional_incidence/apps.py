@@ -84,6 +84,7 @@ class CasesCalculator(App):
             "years": Slider(
                 value=model.DEFAULT_YEARS, min=1, max=model.MAX_YEARS, step=1, readout_format="d",
                 description=text(PACKAGE, "calculator.years"), unit=text("common", "units.year.other"),
+                unit_one=text("common", "units.year.one"),
                 help=text(PACKAGE, "calculator.years_help"),
             ),
         }

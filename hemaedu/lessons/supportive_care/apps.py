@@ -40,10 +40,10 @@ class IronBalance(App):
         return {
             "units": Slider(value=START["units"], min=0, max=MAX_UNITS, step=1, readout_format="d",
                             description=t("iron.units_label"), unit=t("iron.units_unit"),
-                            help=t("iron.units_help")),
+                            unit_one=t("iron.units_unit_one"), help=t("iron.units_help")),
             "months": Slider(value=START["months"], min=1, max=MAX_MONTHS, step=1, readout_format="d",
                              description=t("iron.months_label"), unit=t("iron.months_unit"),
-                             help=t("iron.months_help")),
+                             unit_one=t("iron.months_unit_one"), help=t("iron.months_help")),
         }
 
     def compute(self, **values: Any) -> model.IronView:
