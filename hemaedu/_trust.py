@@ -202,9 +202,9 @@ def guard(widget: W, settable: Mapping[str, PageCheck] | None = None) -> W:
     >>> d.label, d.value
     ('Female', 'female')
     """
+    if settable is None and (getattr(type(widget), "_page_settable", None) is not None or "set_state" in vars(widget)):
+        return widget  # hemaedu's own controls check in their class; a guarded widget keeps its rules
     rules = page_settable(widget) if settable is None else settable
-    if getattr(type(widget), "_page_settable", None) is not None and settable is None:
-        return widget  # hemaedu's own controls check in their class
     base = type(widget).set_state.__get__(widget)
 
     def set_state(self: w.Widget, sync_data: Mapping[str, Any]) -> None:

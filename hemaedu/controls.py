@@ -527,15 +527,6 @@ def _is_typed_text(value: Any) -> bool:
     return isinstance(value, str) and len(value) <= 10 * MAX_TYPED_CHARS
 
 
-class _TypedText(w.Text):
-    """A stock text box whose page may change only its ``value`` (a short string)."""
-
-    _page_settable: ClassVar[Mapping[str, PageCheck]] = {"value": _is_typed_text}
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        apply_page_state(self, sync_data, settable=self._page_settable, set_state=super().set_state)
-
-
 class WholeNumberBox(w.VBox):
     """A box to type a whole number within bounds, shown with its digits grouped (``2,000,000``).
 
@@ -585,8 +576,10 @@ class WholeNumberBox(w.VBox):
             raise ControlValueError(f"WholeNumberBox {description!r}: min {min} is above max {max}")
         self._format = formatter or (lambda n: format_number(n, ",d"))
         self._message = message
-        self.text = _TypedText(value="", description=description, description_allow_html=False, tooltip=help,
-                               continuous_update=False, style={"description_width": "initial"})
+        # The page may change only the text, a short string (guard_tree later keeps this rule).
+        self.text = guard(w.Text(value="", description=description, description_allow_html=False, tooltip=help,
+                                 continuous_update=False, style={"description_width": "initial"}),
+                          {"value": _is_typed_text})
         self.error = w.HTML("")
         super().__init__(children=[self.text, self.error], **kwargs)
         self.min, self.max = min, max
