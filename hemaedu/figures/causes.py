@@ -8,8 +8,10 @@ the same traces in place and a translation never edits this module.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -17,7 +19,7 @@ import plotly.graph_objects as go
 from . import PALETTE, base_layout, category_ticks, make_figure, wrap_text
 
 __all__ = ["CONSISTENT_STYLE", "LESS_LIKELY_STYLE", "causes_height", "causes_labels", "label_px", "make_causes_chart",
-           "make_causes_sunburst", "make_differential_chart", "with_root"]
+           "make_causes_sunburst", "make_differential_chart", "with_root", "zoom_height_script"]
 
 #: How a differential bar looks when the chosen cellularity fits it, and when not:
 #: colour AND fill pattern differ, so the two never rely on colour alone.
@@ -182,6 +184,22 @@ def causes_height(tree: Mapping[str, Sequence[Any]], zoomed: str | None = None) 
                     plot_px = max(plot_px, label_px(str(labels[node])) * values[top] / values[node])
             drawn = [child for node in drawn for child in children.get(node, [])]
     return max(460, math.ceil(plot_px) + MARGIN_TOP_PX + MARGIN_BOTTOM_PX)
+
+
+def zoom_height_script(tree: Mapping[str, Sequence[Any]]) -> str:
+    """JavaScript that gives the chart, on a page without a kernel, the height each zoom needs.
+
+    The live app sets :func:`causes_height` itself when the learner zooms; the static site has no
+    kernel to do it, so its page does (``hemaedu/static/icicle_zoom_height.js``, run as plotly's
+    ``post_script``), from the heights of every box with boxes under it, computed here.
+
+    >>> script = zoom_height_script({"ids": ["a", "a/b", "a/b/c"], "parents": ["", "a", "a/b"], "values": [1, 1, 1]})
+    >>> "const heights = " + '{"a": 460, "a/b": 460};' in script
+    True
+    """
+    heights = {node: causes_height(tree, node) for node in dict.fromkeys(tree["parents"]) if node}
+    script = (Path(__file__).resolve().parents[1] / "static" / "icicle_zoom_height.js").read_text(encoding="utf-8")
+    return script.replace("__HEIGHTS__", json.dumps(heights, sort_keys=True))
 
 
 def make_causes_chart(

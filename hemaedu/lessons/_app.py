@@ -26,6 +26,7 @@ registry on the container, and gives a static-HTML fallback for exports without 
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import html
 import math
@@ -182,6 +183,11 @@ class App:
     def preset_hint(self, preset_id: str) -> str:
         return text(self.package, f"presets.{preset_id}.hint")
 
+    def static_scripts(self) -> dict[str, str]:
+        """JavaScript a page without a kernel runs once a figure is drawn, by figure name (plotly's
+        ``post_script``, ``{plot_id}`` its element's id): what the kernel would do on a click."""
+        return {}
+
     # -- what the base class does ---------------------------------------------
     @property
     def main(self) -> w.Widget:
@@ -284,8 +290,6 @@ class App:
             self._write_text()
 
     def _write_text_soon(self) -> None:
-        import asyncio
-
         if self._text_timer is not None:
             self._text_timer.cancel()
         self._text_timer = asyncio.get_event_loop().call_later(TEXT_DELAY_IN_BROWSER_KERNEL_S, self._write_text)
@@ -316,10 +320,8 @@ class App:
     def _is_output(self, widget: w.Widget) -> bool:
         """Whether ``widget`` shows the app's result (a figure, the summary, the details)."""
         outputs = [*self.figures.values(), self.status, self.details_html]
-        if any(widget is o for o in outputs):
-            return True
         children = getattr(widget, "children", ())
-        return bool(children) and all(self._is_output(child) for child in children)
+        return any(widget is o for o in outputs) or (bool(children) and all(map(self._is_output, children)))
 
     def _split_layout(self, children: list[w.Widget]) -> tuple[list[w.Widget], list[w.Widget]] | None:
         """(controls, results) when the children are controls first, then a figure and its texts.
@@ -338,10 +340,9 @@ class App:
     def _layout(self, children: list[w.Widget]) -> w.Box:
         """The app's box: controls beside the figure and its verdict on a wide screen.
 
-        hemaedu/static/controls.css (loaded with every control) does the layout: the columns
-        sit side by side when the app is at least about 50em wide (a container query, so a
-        narrow JupyterLab panel stacks them too), the controls then stay in view while the
-        learner scrolls through the results, and on a phone they stack, controls first.
+        hemaedu/static/controls.css (loaded with every control) does the layout: on a window at
+        least 60em wide the columns sit side by side and the controls stay in view while the
+        learner scrolls through the results; on a phone they stack, controls first.
         """
         split = self._split_layout(children)
         if split is None:
@@ -371,8 +372,8 @@ class App:
         """The figures and summary as HTML that needs no kernel (plotly.js not included)."""
         from ..figures import CONFIG
 
-        figures = "\n".join(f.to_html(full_html=False, include_plotlyjs=False, config=CONFIG)
-                            for f in self.figures.values())
+        figures = "\n".join(f.to_html(full_html=False, include_plotlyjs=False, config=CONFIG,
+                                      post_script=self.static_scripts().get(key)) for key, f in self.figures.items())
         if not self.figures:  # an app of controls only: show where they stand
             figures = "".join(
                 f"<p><strong>{html.escape(c.description)}</strong>: {html.escape(c.readout)}</p>"

@@ -10,7 +10,8 @@ stylesheet, and, opened from file:// in Chromium with every outside request
 aborted, a drawn plotly figure with data and no outside request attempted. Each
 app is shown in its teaching state (its ``static_preset``) with its controls
 described; a learner can walk the course from the home page through every
-lesson's "next" link and back home; a page prints on more than one sheet.
+lesson's "next" link and back home; a page prints on more than one sheet. Lesson 02's causes
+chart, zoomed by a tap, takes the height the zoomed view needs, as in the live lesson.
 """
 
 from __future__ import annotations
@@ -26,10 +27,14 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from servers import REPO
+from test_causes_zoom import _CHART, PHONE, ZOOM_INTO, _drawn_ids, _tap, _unlabelled
 
+from hemaedu.figures.causes import causes_height, with_root
 from hemaedu.lessons import LESSONS as REGISTRY
 from hemaedu.lessons import lesson as registry_lesson
 from hemaedu.lessons._app import App
+from hemaedu.lessons.causes import render
+from hemaedu.lessons.causes.apps import CausesApp
 
 pytestmark = pytest.mark.browser
 
@@ -221,5 +226,39 @@ def test_a_lesson_prints_whole(exported: Path, chromium: Any):
         pdf = page.pdf(format="A4", print_background=True)
         pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
         assert pages >= max(2, height // 2000), (pages, height)
+    finally:
+        context.close()
+
+
+def test_lesson_02_causes_chart_takes_the_zoomed_height_on_a_phone(exported: Path, chromium: Any):
+    """No kernel follows the zoom here: the page sets the height (hemaedu/static/icicle_zoom_height.js)."""
+    app = CausesApp()
+    if app.static_preset:
+        app.apply_preset(app.static_preset)
+    tree = with_root(render.sunburst_tree(app.view), render.t("causes.affects_all"))
+    whole, zoomed = causes_height(tree), causes_height(tree, ZOOM_INTO)
+    assert zoomed != whole  # else the test could not fail
+    context = chromium.new_context(viewport=PHONE, locale="en-US", device_scale_factor=1,
+                                   has_touch=True, is_mobile=True)
+    context.route("**/*", lambda route: route.continue_()
+                  if urlsplit(route.request.url).scheme in LOCAL_SCHEMES else route.abort("blockedbyclient"))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    height = f"() => Math.round({_CHART}.getBoundingClientRect().height)"
+    try:
+        page.goto((exported / "02_causes.html").as_uri(), wait_until="load")
+        page.wait_for_function(f"() => {{ const gd = {_CHART}; return gd && gd.querySelector('g.slice'); }}")
+        before = _drawn_ids(page)
+        assert page.evaluate(height) == whole
+        _tap(page, ZOOM_INTO)
+        page.wait_for_function(f"(h) => ({height})() === h", arg=zoomed, timeout=30_000)
+        assert _drawn_ids(page)[0] == ZOOM_INTO
+        slices, unlabelled = _unlabelled(page)
+        assert slices and not unlabelled, f"zoomed, {len(unlabelled)} of {slices} boxes show no label: {unlabelled}"
+        _tap(page, ZOOM_INTO)  # the zoomed box, now the left column: back to the whole chart
+        page.wait_for_function(f"(h) => ({height})() === h", arg=whole, timeout=30_000)
+        assert _drawn_ids(page) == before
+        assert errors == []
     finally:
         context.close()

@@ -23,6 +23,7 @@ from ...figures.causes import (
     make_causes_chart,
     make_differential_chart,
     with_root,
+    zoom_height_script,
 )
 from .._app import App, measure_slider
 from . import model, render
@@ -140,6 +141,11 @@ class CausesApp(App):
         if self._sent.get((figure, -1, "height")) != height:
             self.figures[figure].plotly_relayout({"height": height})
             self._sent[(figure, -1, "height")] = height
+
+    def static_scripts(self) -> dict[str, str]:
+        """On a static page the page itself sets the height of each zoom (see :meth:`_fit_height`)."""
+        tree = with_root(render.sunburst_tree(self.view), t("causes.affects_all"))
+        return {self._locate("causes")[0]: zoom_height_script(tree)}
 
     def focused(self, view: model.CausesView) -> model.CausesView:
         """``view`` narrowed to the causes under the zoomed box (all of them without a zoom)."""
