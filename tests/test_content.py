@@ -347,4 +347,6 @@ def test_every_source_reads_as_a_short_author_and_year_citation() -> None:
         assert len(short) <= 45, (ref["source_id"], short)
         if ref.get("year") and not ref.get("short_citation"):
             assert short.endswith(str(ref["year"])), (ref["source_id"], short)
+        if ref.get("year"):  # once: "Front Pharmacol 2020 2020" reached lesson 01's hover texts
+            assert short.count(str(ref["year"])) == 1, (ref["source_id"], short)
     assert cite("scheinberg2009") == "Scheinberg et al. 2009"
