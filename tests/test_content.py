@@ -350,3 +350,4 @@ def test_every_source_reads_as_a_short_author_and_year_citation() -> None:
         if ref.get("year"):  # once: "Front Pharmacol 2020 2020" reached lesson 01's hover texts
             assert short.count(str(ref["year"])) == 1, (ref["source_id"], short)
     assert cite("scheinberg2009") == "Scheinberg et al. 2009"
+    assert cite("maluf2002") == "Maluf et al. 2002"  # four initials ("Maluf EMCP") are initials too

@@ -230,8 +230,8 @@ def cite(source_id: str) -> str:
     authors = [a.strip() for a in head.split(",") if a.strip()]
     first = authors[0] if authors else citation
     parts = first.split()
-    # "Killick SB" -> "Killick"; an organisation ("World Health Organization") stays whole.
-    if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 3:
+    # "Killick SB" -> "Killick", "Maluf EMCP" -> "Maluf"; an organisation ("World Health Organization") stays whole.
+    if len(parts) > 1 and parts[-1].isupper() and len(parts[-1]) <= 4:
         first = " ".join(parts[:-1])
     # "Scheinberg P, et al." lists one author and "et al" (not a second author).
     many = len(authors) > 2 or (len(authors) == 2 and authors[1].lower().startswith("et al"))
