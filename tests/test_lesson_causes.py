@@ -8,6 +8,7 @@ tests/test_data_facts.py. Traces are found by name, texts through the content.
 from __future__ import annotations
 
 import html
+import json
 import math
 import random
 import re
@@ -275,6 +276,19 @@ def test_a_zoom_gives_the_chart_the_zoomed_views_height(causes_app):
     assert causes_app.figure.layout.height == whole
     with pytest.raises(ValueError, match="no box 'nowhere'"):
         causes_height(tree, "nowhere")
+
+
+def test_static_page_gets_the_same_zoom_heights_as_the_live_app(causes_app):
+    # The static site has no kernel: the page itself sets each zoom's height, from a table
+    # of the heights the live app would set (hemaedu/static/icicle_zoom_height.js).
+    page = causes_app.static_html()
+    heights = json.loads(re.search(r"const heights = (\{.*?\});", page).group(1))
+    tree = causes_app.tree(causes_app.view)
+    parents = set(tree["parents"]) - {""}
+    assert set(heights) == parents and "aplastic anemia" in heights
+    assert all(heights[node] == causes_height(tree, node) for node in parents)
+    assert page.count("plotly_icicleclick") == 1  # on the causes chart, not the differential chart
+    assert "plotly_icicleclick" not in lesson.differential_explorer().static_html()
 
 
 def test_a_tap_on_a_box_narrows_summary_and_table_to_the_causes_under_it(causes_app):

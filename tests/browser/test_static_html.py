@@ -29,11 +29,10 @@ import pytest
 from servers import REPO
 from test_causes_zoom import _CHART, PHONE, ZOOM_INTO, _drawn_ids, _tap, _unlabelled
 
-from hemaedu.figures.causes import causes_height, with_root
+from hemaedu.figures.causes import causes_height
 from hemaedu.lessons import LESSONS as REGISTRY
 from hemaedu.lessons import lesson as registry_lesson
 from hemaedu.lessons._app import App
-from hemaedu.lessons.causes import render
 from hemaedu.lessons.causes.apps import CausesApp
 
 pytestmark = pytest.mark.browser
@@ -235,7 +234,7 @@ def test_lesson_02_causes_chart_takes_the_zoomed_height_on_a_phone(exported: Pat
     app = CausesApp()
     if app.static_preset:
         app.apply_preset(app.static_preset)
-    tree = with_root(render.sunburst_tree(app.view), render.t("causes.affects_all"))
+    tree = app.tree(app.view)
     whole, zoomed = causes_height(tree), causes_height(tree, ZOOM_INTO)
     assert zoomed != whole  # else the test could not fail
     context = chromium.new_context(viewport=PHONE, locale="en-US", device_scale_factor=1,

@@ -136,16 +136,19 @@ class CausesApp(App):
         """Give the chart the height the zoomed view needs for every label (plotly keeps the
         height when it zooms, so the causes under a cytopenia would share the whole chart)."""
         figure, _ = self._locate("causes")
-        tree = with_root(render.sunburst_tree(self.view), t("causes.affects_all"))
-        height = causes_height(tree, self.focus or None)
+        height = causes_height(self.tree(self.view), self.focus or None)
         if self._sent.get((figure, -1, "height")) != height:
             self.figures[figure].plotly_relayout({"height": height})
             self._sent[(figure, -1, "height")] = height
 
     def static_scripts(self) -> dict[str, str]:
         """On a static page the page itself sets the height of each zoom (see :meth:`_fit_height`)."""
-        tree = with_root(render.sunburst_tree(self.view), t("causes.affects_all"))
-        return {self._locate("causes")[0]: zoom_height_script(tree)}
+        return {self._locate("causes")[0]: zoom_height_script(self.tree(self.view))}
+
+    @staticmethod
+    def tree(view: model.CausesView) -> dict[str, list[Any]]:
+        """The chart's boxes for ``view``, under one top box when there are several."""
+        return with_root(render.sunburst_tree(view), t("causes.affects_all"))
 
     def focused(self, view: model.CausesView) -> model.CausesView:
         """``view`` narrowed to the causes under the zoomed box (all of them without a zoom)."""
@@ -168,7 +171,7 @@ class CausesApp(App):
 
     def patch(self, view: model.CausesView) -> dict[str, dict[str, Any]]:
         self.focus = ""  # a filter changed: the chart starts from its top again
-        tree = with_root(render.sunburst_tree(view), t("causes.affects_all"))
+        tree = self.tree(view)
         return {
             "causes": {
                 "ids": tree["ids"], "labels": causes_labels(tree["labels"]), "parents": tree["parents"],
