@@ -539,6 +539,22 @@ def test_guard_lets_a_figure_take_only_plotly_front_end_messages():
     assert tuple(fig.layout.xaxis.range) == (0, 1)  # a zoom on the page reaches Python
 
 
+def test_a_figure_drawn_on_a_page_leaves_no_warning_in_the_servers_log(caplog):
+    # What plotly's front end sends when it draws a figure: a view count (only if the kernel
+    # asks for one) and its layout under a name plotly's kernel side does not read.
+    from hemaedu.figures._widget import FigureWidget
+
+    fig = FigureWidget(data=[{"type": "bar", "y": [1, 2, 3]}])
+    assert fig._view_count is None  # no view count asked for, so the page sends none
+    sent = sent_updates(fig)
+    with caplog.at_level("WARNING"):
+        fig.set_state({"_js2py_widget_layoutDelta": {"layout_delta": {"width": 700}, "layout_edit_id": 1}})
+    assert caplog.text == "" and sent == []
+    with caplog.at_level("WARNING"):  # anything else the page may not set is still refused, and said
+        fig.set_state({"_view_count": 3, "_widget_layout": {"height": 1}})
+    assert fig._view_count is None and "may not change '_view_count', '_widget_layout'" in caplog.text
+
+
 def test_guard_asks_for_the_traits_of_a_widget_it_does_not_know():
     import ipywidgets as w
 

@@ -109,7 +109,13 @@ class FigureWidget(go.FigureWidget):
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply an update from the page: only plotly's ``_js2py_*`` messages are taken."""
-        apply_page_state(self, sync_data, settable=self._page_settable, set_state=super().set_state)
+        # plotly's front end sends its layout after every draw as "_js2py_widget_layoutDelta", a
+        # name its kernel side has no trait for (it reads "_js2py_layoutDelta"), so nothing would
+        # take it. Dropped here without a word: refused and logged, it put a warning per figure
+        # and per learner in the server's log, where a teacher looks for messages that matter.
+        sync_data = {key: value for key, value in sync_data.items() if key != "_js2py_widget_layoutDelta"}
+        if sync_data:
+            apply_page_state(self, sync_data, settable=self._page_settable, set_state=super().set_state)
 
     # Defaults, not assignments in __init__: the widget opens its comm inside
     # the parent constructor, and JupyterLab builds the model from that first
@@ -121,6 +127,12 @@ class FigureWidget(go.FigureWidget):
     @traitlets.default("_hemaedu_bundle_key")
     def _default_bundle_key(self) -> str:
         return f"plotly-{plotly.__version__}"
+
+    @traitlets.validate("_view_count")
+    def _no_view_count(self, proposal: traitlets.Bunch) -> None:
+        # plotly turns on ipywidgets' count of the figure's views and never reads it; each page
+        # showing the figure then sent a count the page may not set (a refusal and a warning each).
+        return None
 
     @traitlets.validate("_config")
     def _responsive(self, proposal: traitlets.Bunch) -> dict[str, object]:
