@@ -11,7 +11,10 @@ each size, the page is measured in Chromium (tests/browser/layout_probe.js) and 
   its label (plotly hides a label too wide or too tall for its box);
 * every control's target (radio label, slider, button, drop-down) at least 24 x 24 px
   (WCAG 2.2, 2.5.8);
-* on the laptop, the controls of a two-column app beside its figure, not above it.
+* on the laptop, the controls of a two-column app beside its figure, not above it;
+* in a controls' column, every drop-down as wide as the column with its label above it (beside
+  its label it cut a study's name short), and every slider's value under its slider (not beside
+  one slider and under the next).
 
 Each lesson is loaded once, measured at the phone size, then at the laptop size (the page is
 resized: the figures follow their container's width). Screenshots of both sizes go to
@@ -65,6 +68,24 @@ _SPLIT_JS = """
   const side = app.querySelector('.hemaedu-layout-side').getBoundingClientRect();
   const main = app.querySelector('.hemaedu-layout-main').getBoundingClientRect();
   return {side: [side.left, side.right, side.top], main: [main.left, main.right, main.top]};
+})
+"""
+
+_SIDE_JS = """
+() => [...document.querySelectorAll('.hemaedu-layout-side')].flatMap((side) => {
+  const width = side.getBoundingClientRect().width;
+  const selects = [...side.querySelectorAll('select')].map((select) => {
+    const box = select.getBoundingClientRect();
+    const label = select.labels[0] ? select.labels[0].getBoundingClientRect() : null;
+    return {kind: 'select', name: select.labels[0] ? select.labels[0].textContent : '?', width: box.width,
+            column: width, label_above: label !== null && label.bottom <= box.top + 1};
+  });
+  const sliders = [...side.querySelectorAll('.hemaedu-range')].map((range) => {
+    const readout = range.parentElement.querySelector('.hemaedu-readout').getBoundingClientRect();
+    return {kind: 'slider', name: range.labels[0] ? range.labels[0].textContent : '?',
+            readout_below: readout.top >= range.getBoundingClientRect().bottom - 1};
+  });
+  return [...selects, ...sliders];
 })
 """
 
@@ -130,6 +151,7 @@ def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
                     _settle(page, figures)
                     results[size] = page.evaluate(PROBE_JS)
                     results[size]["split"] = page.evaluate(_SPLIT_JS)
+                    results[size]["side"] = page.evaluate(_SIDE_JS)
                     results[size]["figures_expected"] = figures
                     results[size]["box_charts_expected"] = expected_box_charts(lesson)
                     _shoot(page, SHOTS / f"{lesson}-{size}.png", viewport)
@@ -186,6 +208,12 @@ def layout_problems(m: dict[str, Any], size: str) -> list[str]:
     least = MIN_TARGET_PX[size]
     small = [t for t in m["targets"] if t["w"] < least or t["h"] < least]
     problems += [f"target {t['w']} x {t['h']} px, below {least} px: {t['el']}" for t in small]
+    for control in m["side"]:
+        if control["kind"] == "select" and not (control["label_above"] and control["width"] >= control["column"] - 8):
+            problems.append(f"drop-down {control['name']!r} is {control['width']:.0f} px in a "
+                            f"{control['column']:.0f} px column, label above: {control['label_above']}")
+        if control["kind"] == "slider" and not control["readout_below"]:
+            problems.append(f"slider {control['name']!r} shows its value beside it, not under it")
     if size == "laptop":
         for app in m["split"]:
             side, main = app["side"], app["main"]

@@ -73,7 +73,7 @@ class CasesCalculator(App):
             "study": w.Dropdown(
                 options=render.study_options(), value=model.DEFAULT_STUDY,
                 description=text(PACKAGE, "calculator.study"),
-                style={"description_width": "initial"}, layout=w.Layout(width="max-content"),
+                style={"description_width": "initial"},
             ),
             # Step 0.01: every published rate is a position of the slider.
             "rate": Slider(
