@@ -621,6 +621,7 @@ def test_identifiers_confirmed_on_pubmed_records():
         "maluf2002": ("10.1002/ajh.10232", "12447955"),
         "desmond2014": ("10.1182/blood-2013-10-534743", "24345753"),
         "statpearls_thrombocytopenia": ("", "31194365"),
+        "howard2004_moderate_aa": ("10.1002/pbc.20131", "15382271"),
     }
     for sid, (doi, pmid) in expected.items():
         assert (refs[sid]["doi"], refs[sid]["pmid"], refs[sid]["url"]) == (doi, pmid, ""), sid
