@@ -132,6 +132,21 @@ def test_each_app_is_shown_in_its_teaching_state_with_its_controls_described(exp
             assert control.description in text  # each live control that holds a value is named on the page
 
 
+#: A bracket inside a bracket on one line of text ("(BSH 2016 (modified Camitta) cut-offs)").
+NESTED_BRACKETS = re.compile(r"\([^()\n]*\([^()\n]*\)[^()\n]*\)")
+#: What is not running text: scripts, styles, code and links (a DOI may hold brackets).
+NOT_TEXT = re.compile(r"<(script|style|code|a)\b.*?</\1>", re.I | re.S)
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_no_bracket_inside_a_bracket_in_a_lessons_text(exported: Path, lesson: str):
+    # Before: "(UK transfusion guidelines (JPAC) gives ...)", "(BSH 2016 (modified Camitta)
+    # cut-offs)" and "(here: Scheinberg 2011: ... (randomized, 6 mo, 41/60))".
+    html = NOT_TEXT.sub(" ", (exported / f"{lesson}.html").read_text(encoding="utf-8"))
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    assert NESTED_BRACKETS.findall(text) == []
+
+
 def test_lesson_01_does_not_show_a_normal_count(exported: Path):
     text = unescape((exported / "01_pancytopenia.html").read_text(encoding="utf-8"))
     assert "0 of 5 values below their reference range" not in text
