@@ -16,8 +16,9 @@ each size, the page is measured in Chromium (tests/browser/layout_probe.js) and 
   its label it cut a study's name short), and every slider's value under its slider (not beside
   one slider and under the next).
 
-Each lesson is loaded once, measured at the phone size, then at the laptop size (the page is
-resized: the figures follow their container's width). Screenshots of both sizes go to
+Each lesson is loaded once per size, in its own browser context: a phone is a touch screen
+(CSS "pointer: coarse", which sets the larger targets) and a laptop is not, and a context
+cannot change that once it is open. Screenshots of both sizes go to
 test-artifacts/screenshots/layout/<lesson>-<size>.png for review.
 """
 
