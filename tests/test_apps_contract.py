@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 import random
+import re
 import sys
 from typing import Any
 
@@ -55,6 +56,9 @@ def _figure_numbers(app: App) -> list[float]:
     return out
 
 
+NESTED_BRACKETS = re.compile(r"\([^()]*\([^()]*\)[^()]*\)")
+
+
 def assert_sane(app: App, where: str) -> None:
     bad = [x for x in _figure_numbers(app) if not math.isfinite(x)]
     assert not bad, f"{where}: NaN or infinity in a figure"
@@ -62,6 +66,9 @@ def assert_sane(app: App, where: str) -> None:
     words = summary.lower().replace(",", " ").replace(".", " ").split()
     assert summary.strip() and "nan" not in words and "inf" not in words, f"{where}: summary {summary!r}"
     assert app.status.value == status_html(summary), f"{where}: the page does not show the current summary"
+    # A label with its own brackets goes inside the summary's brackets as [...]: "(Thailand:
+    # Khonkaen province (north-east, rural), 1989-1994)" read as one bracket closing early.
+    assert not NESTED_BRACKETS.search(summary), f"{where}: a bracket inside a bracket: {summary!r}"
 
 
 def _extremes(control: w.Widget) -> list[Any]:

@@ -29,6 +29,7 @@ __all__ = [
     "format_quantity",
     "format_threshold",
     "format_threshold_value",
+    "in_brackets",
     "measure_label",
     "unit_symbol",
 ]
@@ -79,6 +80,16 @@ def format_quantity(value: float, unit: str, *, decimals: int | None = None) -> 
         word = forms["one"] if float(value) == 1 else forms["other"]
         return f"{number} {word}"
     return f"{number}{'' if symbol == '%' else ' '}{symbol}"
+
+
+def in_brackets(text: str) -> str:
+    """Text a template sets inside round brackets, with its own round brackets made square (the
+    usual rule for a bracket inside a bracket).
+
+    >>> in_brackets("Thailand: Khonkaen province (north-east, rural), 1989-1994")
+    'Thailand: Khonkaen province [north-east, rural], 1989-1994'
+    """
+    return text.replace("(", "[").replace(")", "]")
 
 
 def format_field(value: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ...data import records
 from ..content import cite, get, markdown, texts
-from ..format import format_number, format_percent, format_quantity
+from ..format import format_number, format_percent, format_quantity, in_brackets
 from ..tables import lesson_table
 from . import model
 
@@ -112,7 +112,7 @@ def expected_summary(view: model.ExpectedView) -> str:
     study = (_t("calculator.custom_short") if view.study == model.CUSTOM
              else population_label(next(r for r in model.incidence_rows() if r["population_id"] == view.study)))
     r = view.result
-    return _t("calculator.summary", rate=format_number(view.rate), study=study,
+    return _t("calculator.summary", rate=format_number(view.rate), study=in_brackets(study),
               people=format_quantity(view.population, "person"), years=format_quantity(view.years, "year"),
               mean=_mean(r.mean), low=r.low, high=r.high, level=format_percent(r.level))
 
@@ -124,7 +124,8 @@ def explorer_summary(view: model.ExplorerView) -> str:
     populations = format_quantity(n, "study_population").split(" ", 1)[1]
     return _t("explorer.summary", region=region, n=n, populations=populations,
               low=format_number(view.lowest["rate_per_million"]), high=format_number(view.highest["rate_per_million"]),
-              lowest=population_label(view.lowest), highest=population_label(view.highest), n_ci=view.n_with_ci)
+              lowest=in_brackets(population_label(view.lowest)), highest=in_brackets(population_label(view.highest)),
+              n_ci=view.n_with_ci)
 
 
 def east_west_markdown() -> str:
