@@ -362,11 +362,3 @@ def load_case(case_id: str, lang: str | None = None) -> Case:
                 raise ValueError(f"{where} is not valid TOML: {exc}") from None
             return parse_case(raw, case_id, where)
     raise ValueError(f"no case {case_id!r}; cases are {', '.join(case_ids())}")
-
-
-def threshold_ids() -> tuple[str, ...]:
-    """The cut-offs the cases' rules use (for the lesson's references)."""
-    return ("anemia_hb_male", "anemia_hb_female", "leukopenia_wbc", "neutropenia_anc", "thrombocytopenia_platelets",
-            "camitta_cellularity", "camitta_anc", "camitta_platelets", "camitta_retic_automated",
-            "camitta_anc_very_severe", "nih_complete_anc")
-
