@@ -12,9 +12,9 @@ each size, the page is measured in Chromium (tests/browser/layout_probe.js) and 
 * every control's target (radio label, slider, button, drop-down) at least 24 x 24 px
   (WCAG 2.2, 2.5.8);
 * on the laptop, the controls of a two-column app beside its figure, not above it;
-* in a controls' column, every drop-down as wide as the column with its label above it (beside
-  its label it cut a study's name short), and every slider's value under its slider (not beside
-  one slider and under the next).
+* in a controls' column, every drop-down and text box as wide as the column with its label
+  above it (beside its label a drop-down cut a study's name short), and every slider's value
+  under its slider (not beside one slider and under the next).
 
 Each lesson is loaded once per size, in its own browser context: a phone is a touch screen
 (CSS "pointer: coarse", which sets the larger targets) and a laptop is not, and a context
@@ -75,7 +75,7 @@ _SPLIT_JS = """
 _SIDE_JS = """
 () => [...document.querySelectorAll('.hemaedu-layout-side')].flatMap((side) => {
   const width = side.getBoundingClientRect().width;
-  const selects = [...side.querySelectorAll('select')].map((select) => {
+  const selects = [...side.querySelectorAll('select, input[type="text"]')].map((select) => {
     const box = select.getBoundingClientRect();
     const label = select.labels[0] ? select.labels[0].getBoundingClientRect() : null;
     return {kind: 'select', name: select.labels[0] ? select.labels[0].textContent : '?', width: box.width,
@@ -211,7 +211,7 @@ def layout_problems(m: dict[str, Any], size: str) -> list[str]:
     problems += [f"target {t['w']} x {t['h']} px, below {least} px: {t['el']}" for t in small]
     for control in m["side"]:
         if control["kind"] == "select" and not (control["label_above"] and control["width"] >= control["column"] - 8):
-            problems.append(f"drop-down {control['name']!r} is {control['width']:.0f} px in a "
+            problems.append(f"drop-down or text box {control['name']!r} is {control['width']:.0f} px in a "
                             f"{control['column']:.0f} px column, label above: {control['label_above']}")
         if control["kind"] == "slider" and not control["readout_below"]:
             problems.append(f"slider {control['name']!r} shows its value beside it, not under it")
