@@ -332,7 +332,8 @@ class Slider(_PageControl):
         """The text shown next to the slider and read by screen readers."""
         number = format_number(self.value, self.readout_format)
         unit = (self.value == 1 and self.unit_one) or self.unit
-        return f"{number} {unit}" if unit else number
+        # "10%" as the course writes a percentage everywhere else (slider.js writes the same).
+        return f"{number}{'' if unit == '%' else ' '}{unit}" if unit else number
 
 
 def _normalise_options(options: Iterable[Any]) -> tuple[list[str], list[Any]]:

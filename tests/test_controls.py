@@ -38,6 +38,8 @@ def test_slider_keeps_a_valid_value_and_shows_it_with_the_unit():
     s = hb_slider(value=12.5)
     assert s.value == 12.5
     assert s.readout == "12.5 g/dL"
+    # A percentage is written "10%", as everywhere else in the course (lesson 01 showed "10 %").
+    assert hb_slider(value=10, min=0, max=100, step=1, readout_format="d", unit="%").readout == "10%"
     assert (s.min, s.max, s.step) == (3.0, 18.0, 0.1)
 
 

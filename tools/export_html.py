@@ -27,6 +27,7 @@ import html
 import os
 import re
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 import nbformat
@@ -93,8 +94,12 @@ def add_home_link(body: str) -> str:
 
 
 def _head_extras() -> str:
+    # The controls' stylesheet, which the live pages load with the first control, styles the
+    # static copies of the apps the same way (lesson tables left-aligned and scrolling inside
+    # their own box, links underlined, the columns of an app).
+    controls_css = (files("hemaedu") / "static" / "controls.css").read_text(encoding="utf-8")
     return (f'<script type="text/javascript" src="{PLOTLY_FILE}"></script>\n'
-            f"<style>{print_css()}</style>\n")
+            f"<style>{controls_css}</style>\n<style>{print_css()}</style>\n")
 
 
 def export(notebook: Path, output_dir: Path, timeout: int = 120) -> Path:

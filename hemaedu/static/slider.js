@@ -47,7 +47,8 @@ function render({ model, el }) {
     // "1 year", "2 years": unit_one (when set) is the unit's form for exactly one.
     const unit = (Number(value) === 1 && model.get("unit_one")) || model.get("unit");
     const number = formatNumber(value, model.get("readout_format"));
-    return unit ? `${number} ${unit}` : number;
+    // "10%" as the course writes a percentage everywhere else, "10 g/dL" for any other unit.
+    return unit ? `${number}${unit === "%" ? "" : " "}${unit}` : number;
   };
   const showValue = (value) => {
     const t = text(value);

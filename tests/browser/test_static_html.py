@@ -195,6 +195,11 @@ def test_page_renders_offline_in_chromium(exported: Path, lesson: str, chromium:
             drawn = [f for f in figures if f["traces"] and f["points"] and f["svg"]]
             assert drawn, f"no plotly figure drawn with data: {figures}"
             assert all(f["title"] for f in drawn), f"a drawn figure lost its title: {figures}"
+        # A lesson table reads left to right, as in JupyterLab and Voila (the export's own CSS
+        # right-aligns table cells: lesson 04's notes column was ragged on the left).
+        aligns = page.evaluate("() => [...new Set([...document.querySelectorAll('.hemaedu-scroll :is(th, td)')]"
+                               ".map((cell) => getComputedStyle(cell).textAlign))]")
+        assert set(aligns) <= {"left", "start"}, aligns
         page.wait_for_timeout(300)  # late requests (fonts, images) would show up here
         screenshot(page, f"html_{lesson}")
         assert errors == []
