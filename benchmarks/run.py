@@ -109,7 +109,7 @@ def serializing_comms() -> Iterator[list[_SerializingComm]]:
         made.append(_SerializingComm(*args, **kwargs))
         return made[-1]
 
-    comm.create_comm = create
+    comm.create_comm = create  # type: ignore[assignment]  # a stand-in with the methods used, not a BaseComm
     try:
         yield made
     finally:

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _docstring_nodes(tree: ast.AST) -> set[int]:
-    ids = set()
+    ids: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = getattr(node, "body", [])
@@ -29,7 +29,7 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
 
 
 def _raised_nodes(tree: ast.AST) -> set[int]:
-    ids = set()
+    ids: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Raise) and node.exc is not None:
             ids.update(id(n) for n in ast.walk(node.exc))
@@ -41,7 +41,7 @@ def string_literals(source: str) -> Iterator[tuple[int, str]]:
     and ``raise`` messages aside, with its line number."""
     tree = ast.parse(source)
     skip = _docstring_nodes(tree) | _raised_nodes(tree)
-    inside_fstring = set()
+    inside_fstring: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
             inside_fstring.update(id(v) for v in node.values)

@@ -333,7 +333,7 @@ def instructor_fragments() -> list[str]:
         if notes_path(lesson.package).exists():
             texts += raw_strings(tomllib.loads(notes_path(lesson.package).read_text(encoding="utf-8")))
     texts += raw_strings(tomllib.loads(shared_path().read_text(encoding="utf-8"))["advice"])
-    fragments = set()
+    fragments: set[str] = set()
     for text in texts:
         for piece in re.split(r"\{\{[^{}]*\}\}", re.sub(r"<[^>]+>", " ", text)):
             words = _norm(piece).split()
@@ -368,9 +368,9 @@ def _student_text(path: Path) -> str:
         parts += ["".join(o.get("text", "")) + str(o.get("data", "")) for c in nb.cells for o in c.get("outputs", [])]
         return "\n".join(parts)
     text = path.read_text(encoding="utf-8")
-    parts = path.parts
-    at = len(parts) - 1 - parts[::-1].index("content")  # .../<package>/content/en/... or .../lessons/content/en/...
-    package = parts[at - 1]
+    folders = path.parts
+    at = len(folders) - 1 - folders[::-1].index("content")  # .../<package>/content/en/... or .../lessons/content/en/...
+    package = folders[at - 1]
     strings = _all_strings(tomllib.loads(text)) if path.suffix == ".toml" else [text]
     out = []
     for string in strings:  # rendered as the learner reads it; a string that does not render, as typed

@@ -46,7 +46,7 @@ def add_cells(path: Path) -> bool:
         following = cells[lite + 1] if lite + 1 < len(cells) else None
         imports_only = following is not None and following.cell_type == "code" and all(
             line.startswith(("from ", "import ")) or not line.strip() for line in _source(following).splitlines())
-        if imports_only and f"import {package} as lesson" in _source(following):
+        if imports_only and following is not None and f"import {package} as lesson" in _source(following):
             at, source = lite + 2, "lesson.pre_check()"
         else:
             at, source = lite + 1, f"from hemaedu.lessons import {package} as lesson\n\nlesson.pre_check()"
