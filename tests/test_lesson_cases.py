@@ -404,6 +404,10 @@ def test_practice_chart_withholds_ranges_and_cut_offs_until_the_answer_is_checke
     assert drill.trace("normal").name == text("cases", "practice.values_name")
     shown = " ".join(drill.trace("text").text)
     assert "range" not in shown and len(drill.trace("normal").x) == len(drill.trace("text").text)
+    # ...but every row still names its count, as lesson 01's chart does ("2.8 ×10⁹/L" alone could
+    # be the white cells, the neutrophils, the platelets or the reticulocytes).
+    names = [row.label for row in drill_rows(drill)]
+    assert [label.split("<br>")[0] for label in drill.trace("text").text] == [f"<b>{n}</b>" for n in names]
     assert not drill.figure.layout.xaxis.showticklabels
     # After checking: lesson 01's full chart of the same count, low values marked.
     drill.answer(frozenset())

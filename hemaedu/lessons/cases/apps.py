@@ -218,7 +218,10 @@ def _withheld_patch(bc: Any) -> dict[str, dict[str, Any]]:
     which together would name the cytopenias (and the grade) before the learner answers."""
     rows = blood_render.figure_rows(bc)
     data = trace_data(rows)
-    values = [t("practice.value_only", value=blood.quantity(r.value, r.unit)) for r in bc.rows]
+    # Each row keeps its measure's name (as in lesson 01): the name gives nothing away, and without
+    # it "2.8 ×10⁹/L" could be any of four counts.
+    values = [t("practice.value_only", label=row.label, value=blood.quantity(r.value, r.unit))
+              for row, r in zip(rows, bc.rows, strict=True)]
     ys = list(data["text"]["y"])
     empty = {"x": [], "y": [], "showlegend": False}
     return {
