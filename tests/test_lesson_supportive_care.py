@@ -106,6 +106,20 @@ def test_care_map_counts_each_row_under_its_topic(situation: str) -> None:
         assert n == sum(FACTS[f]["topic"] == topic for f in view.fact_ids)
 
 
+def test_care_map_tells_the_sections_apart_by_more_than_colour_and_names_them_in_a_legend() -> None:
+    # Before: three colours only, named in the notebook's prose (WCAG 1.4.1).
+    figure = care_explorer().figure
+    bars = next(t for t in figure.data if t.meta == "care_points")
+    keys = [t for t in figure.data if str(t.meta).startswith("section:")]
+    assert [k.name for k in keys] == [render.section_label(s) for s in model.sections()]
+    assert figure.layout.legend.title.text == render.t("care.legend_title") and not bars.showlegend
+    for topic, colour, pattern in zip(bars.y, bars.marker.color, bars.marker.pattern.shape, strict=True):
+        key = keys[model.sections().index(model.topic_section(model.TOPICS[list(bars.y).index(topic)]))]
+        assert (key.marker.color, key.marker.pattern.shape) == (colour, pattern)
+    assert len({k.marker.pattern.shape for k in keys}) == len(keys)  # a pattern per section
+    assert all(k.x == (0,) for k in keys)  # a legend key only: no length, so nothing drawn
+
+
 @pytest.mark.parametrize("situation", list(model.SITUATIONS))
 def test_each_situation_shows_its_statements_with_author_and_year_and_no_internal_id(situation: str) -> None:
     app = care_explorer(situation=situation)

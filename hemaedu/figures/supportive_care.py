@@ -18,14 +18,18 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from . import PALETTE, base_layout, category_ticks, make_figure
+from .pathway import PATTERNS
 
-__all__ = ["IRON_COLOURS", "SECTION_COLOURS", "iron_bar_lengths", "make_care_map", "make_iron_chart"]
+__all__ = ["IRON_COLOURS", "SECTION_COLOURS", "SECTION_PATTERNS", "iron_bar_lengths", "make_care_map",
+           "make_iron_chart"]
 
 #: The iron balance's bars: iron brought in, iron lost, iron kept (Okabe-Ito, colour-blind safe).
 IRON_COLOURS = (PALETTE["vermillion"], PALETTE["blue"], PALETTE["black"])
 #: One colour per lesson section on the care map, in the table's section order (Okabe-Ito:
 #: blue, orange, green, colour-blind safe; the notebook's text names them in this order).
 SECTION_COLOURS = (PALETTE["blue"], PALETTE["orange"], PALETTE["green"])
+#: And one fill pattern per section, so the sections differ by more than colour (WCAG 1.4.1).
+SECTION_PATTERNS = PATTERNS[: len(SECTION_COLOURS)]
 
 
 def iron_bar_lengths(iron_in_g: float, iron_out_g: float, net_g: float) -> list[float]:
@@ -54,18 +58,38 @@ def make_iron_chart(*, labels: Sequence[str], grams: Sequence[float], texts: Seq
 
 
 def make_care_map(*, topics: Sequence[str], points: Sequence[int], sections: Sequence[int], most_points: int,
-                  title: str, x_title: str, trace_name: str, hover: str, widget: bool = False) -> go.Figure:
+                  title: str, x_title: str, trace_name: str, hover: str, section_names: Sequence[str],
+                  legend_title: str, widget: bool = False) -> go.Figure:
     """One horizontal bar per care topic (top to bottom): how many points apply, one trace ``"care_points"``.
 
-    ``sections`` gives each topic's lesson section as an index into :data:`SECTION_COLOURS`;
-    the x axis runs from 0 to ``most_points`` (the most any situation has) in steps of one.
+    ``sections`` gives each topic's lesson section as an index into :data:`SECTION_COLOURS` and
+    :data:`SECTION_PATTERNS`; the legend (titled ``legend_title``) names each section after
+    ``section_names``, one trace each (``meta`` ``"section:<index>"``, a bar of length 0), since
+    one trace cannot hold three legend entries. The x axis runs from 0 to ``most_points`` (the most any
+    situation has) in steps of one.
     """
+    def style(index: int) -> dict[str, object]:
+        return {"color": SECTION_COLOURS[index], "line": {"width": 0},
+                "pattern": {"shape": SECTION_PATTERNS[index], "fgcolor": "#ffffff", "solidity": 0.3}}
+
     bars = go.Bar(y=list(topics), x=list(points), orientation="h", meta="care_points", name=trace_name,
-                  marker_color=[SECTION_COLOURS[i] for i in sections], hovertemplate=hover)
+                  showlegend=False, hovertemplate=hover,
+                  # No outline: a topic with no point would show a sliver of one at 0.
+                  marker={"color": [SECTION_COLOURS[i] for i in sections], "line": {"width": 0},
+                          "pattern": {"shape": [SECTION_PATTERNS[i] for i in sections], "fgcolor": "#ffffff",
+                                      "solidity": 0.3}})
+    # plotly leaves a trace without data out of the legend: each key is a bar of length 0,
+    # overlaid (barmode) so it takes no room from the real bars.
+    keys = [go.Bar(x=[0], y=[topics[0]], orientation="h", meta=f"section:{i}", name=name, marker=style(i),
+                   hoverinfo="skip") for i, name in enumerate(section_names)]
     layout = base_layout(title=title, x_title=x_title, y_title="",
                          height=160 + 44 * len(topics),  # two-line labels need room per row
                          xaxis=dict(range=[0, most_points], dtick=1),
                          # The topics' names wrap, so a phone keeps most of its width for the bars.
                          yaxis=dict(autorange="reversed", **category_ticks(topics, width=14), tickfont=dict(size=11)),
-                         showlegend=False)
-    return make_figure([bars], layout, widget=widget)
+                         # Under the chart, its title above the items (as lesson 05's pathway map);
+                         # a click on an entry would only hide a bar of length 0.
+                         legend=dict(title=dict(text=legend_title, side="top"), orientation="h", yref="container",
+                                     y=0, yanchor="bottom", x=0, itemclick=False, itemdoubleclick=False),
+                         showlegend=True, barmode="overlay")
+    return make_figure([bars, *keys], layout, widget=widget)

@@ -95,7 +95,9 @@ class CareExplorer(App):
                              sections=[sections.index(model.topic_section(x)) for x in model.TOPICS],
                              most_points=max(len(ids) for ids in model.SITUATIONS.values()),
                              title=render.care_title(view), x_title=t("care.x_title"),
-                             trace_name=t("care.trace_name"), hover=t("care.hover"), widget=True)
+                             trace_name=t("care.trace_name"), hover=t("care.hover"),
+                             section_names=[render.section_label(s) for s in sections],
+                             legend_title=t("care.legend_title"), widget=True)
 
     def patch(self, view: model.CareView) -> dict[str, dict[str, Any]]:
         return {"care_points": {"x": list(view.per_topic)}, "layout": {"title.text": render.care_title(view)}}

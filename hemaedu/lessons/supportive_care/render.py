@@ -38,6 +38,10 @@ def topic_label(topic: str) -> str:
     return str(content.get(PACKAGE, "topics")[topic])
 
 
+def section_label(section: str) -> str:
+    return str(content.get(PACKAGE, "sections")[section])
+
+
 def care_title(view: model.CareView) -> str:
     return t("care.title", situation=situation_label(view.situation))
 
