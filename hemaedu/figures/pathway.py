@@ -15,10 +15,20 @@ import plotly.graph_objects as go
 
 from . import PALETTE, SEQUENCE, base_layout, category_ticks, make_figure, wrap_text
 
-__all__ = ["PATTERNS", "make_outcomes_chart", "make_pathway_map", "treatment_colours"]
+__all__ = ["PATTERNS", "make_outcomes_chart", "make_pathway_map", "pattern_fill", "treatment_colours"]
 
 #: Bar fill patterns, so treatments differ by more than colour alone.
 PATTERNS = ("", "/", "x", ".", "\\", "+", "-", "|")
+
+
+def pattern_fill(shape: object) -> dict[str, object]:
+    """A bar's ``marker.pattern`` for ``shape`` (one of :data:`PATTERNS`, or a list, one a bar): white strokes
+    over the bar's own colour, so the pattern reads on any fill.
+
+    >>> pattern_fill("/")
+    {'shape': '/', 'fgcolor': '#ffffff', 'solidity': 0.3}
+    """
+    return {"shape": shape, "fgcolor": "#ffffff", "solidity": 0.3}
 
 
 def treatment_colours(treatments: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -71,7 +81,7 @@ def make_pathway_map(
             base=[r["age_start"] for r in mine],
             # A run covers whole years age_start..age_end, so it ends at age_end + 1.
             x=[r["age_end"] + 1 - r["age_start"] for r in mine],
-            marker=dict(color=colour, pattern=dict(shape=pattern, fgcolor="#ffffff", solidity=0.3),
+            marker=dict(color=colour, pattern=pattern_fill(pattern),
                         line=dict(color="#ffffff", width=1)),
             hovertext=[r["hovertext"] for r in mine],
             hovertemplate="%{hovertext}<extra></extra>",

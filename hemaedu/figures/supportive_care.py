@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from . import PALETTE, base_layout, category_ticks, make_figure
-from .pathway import PATTERNS
+from .pathway import PATTERNS, pattern_fill
 
 __all__ = ["IRON_COLOURS", "SECTION_COLOURS", "SECTION_PATTERNS", "iron_bar_lengths", "make_care_map",
            "make_iron_chart"]
@@ -68,20 +68,18 @@ def make_care_map(*, topics: Sequence[str], points: Sequence[int], sections: Seq
     one trace cannot hold three legend entries. The x axis runs from 0 to ``most_points`` (the most any
     situation has) in steps of one.
     """
-    def style(index: int) -> dict[str, object]:
-        return {"color": SECTION_COLOURS[index], "line": {"width": 0},
-                "pattern": {"shape": SECTION_PATTERNS[index], "fgcolor": "#ffffff", "solidity": 0.3}}
+    def style(colour: object, pattern: object) -> dict[str, object]:
+        # No outline: a topic with no point would show a sliver of one at 0.
+        return {"color": colour, "line": {"width": 0}, "pattern": pattern_fill(pattern)}
 
     bars = go.Bar(y=list(topics), x=list(points), orientation="h", meta="care_points", name=trace_name,
                   showlegend=False, hovertemplate=hover,
-                  # No outline: a topic with no point would show a sliver of one at 0.
-                  marker={"color": [SECTION_COLOURS[i] for i in sections], "line": {"width": 0},
-                          "pattern": {"shape": [SECTION_PATTERNS[i] for i in sections], "fgcolor": "#ffffff",
-                                      "solidity": 0.3}})
+                  marker=style([SECTION_COLOURS[i] for i in sections], [SECTION_PATTERNS[i] for i in sections]))
     # plotly leaves a trace without data out of the legend: each key is a bar of length 0,
     # overlaid (barmode) so it takes no room from the real bars.
-    keys = [go.Bar(x=[0], y=[topics[0]], orientation="h", meta=f"section:{i}", name=name, marker=style(i),
-                   hoverinfo="skip") for i, name in enumerate(section_names)]
+    keys = [go.Bar(x=[0], y=[topics[0]], orientation="h", meta=f"section:{i}", name=name,
+                   marker=style(SECTION_COLOURS[i], SECTION_PATTERNS[i]), hoverinfo="skip")
+            for i, name in enumerate(section_names)]
     layout = base_layout(title=title, x_title=x_title, y_title="",
                          height=160 + 44 * len(topics),  # two-line labels need room per row
                          xaxis=dict(range=[0, most_points], dtick=1),

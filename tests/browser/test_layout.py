@@ -75,10 +75,11 @@ _SPLIT_JS = """
 _SIDE_JS = """
 () => [...document.querySelectorAll('.hemaedu-layout-side')].flatMap((side) => {
   const width = side.getBoundingClientRect().width;
-  const selects = [...side.querySelectorAll('select, input[type="text"]')].map((select) => {
-    const box = select.getBoundingClientRect();
-    const label = select.labels[0] ? select.labels[0].getBoundingClientRect() : null;
-    return {kind: 'select', name: select.labels[0] ? select.labels[0].textContent : '?', width: box.width,
+  // Drop-downs and text boxes: their label above them, the column's full width.
+  const fields = [...side.querySelectorAll('select, input[type="text"]')].map((field) => {
+    const box = field.getBoundingClientRect();
+    const label = field.labels[0] ? field.labels[0].getBoundingClientRect() : null;
+    return {kind: 'field', name: field.labels[0] ? field.labels[0].textContent : '?', width: box.width,
             column: width, label_above: label !== null && label.bottom <= box.top + 1};
   });
   const sliders = [...side.querySelectorAll('.hemaedu-range')].map((range) => {
@@ -86,7 +87,7 @@ _SIDE_JS = """
     return {kind: 'slider', name: range.labels[0] ? range.labels[0].textContent : '?',
             readout_below: readout.top >= range.getBoundingClientRect().bottom - 1};
   });
-  return [...selects, ...sliders];
+  return [...fields, ...sliders];
 })
 """
 
@@ -210,7 +211,7 @@ def layout_problems(m: dict[str, Any], size: str) -> list[str]:
     small = [t for t in m["targets"] if t["w"] < least or t["h"] < least]
     problems += [f"target {t['w']} x {t['h']} px, below {least} px: {t['el']}" for t in small]
     for control in m["side"]:
-        if control["kind"] == "select" and not (control["label_above"] and control["width"] >= control["column"] - 8):
+        if control["kind"] == "field" and not (control["label_above"] and control["width"] >= control["column"] - 8):
             problems.append(f"drop-down or text box {control['name']!r} is {control['width']:.0f} px in a "
                             f"{control['column']:.0f} px column, label above: {control['label_above']}")
         if control["kind"] == "slider" and not control["readout_below"]:
