@@ -44,6 +44,7 @@ from . import lesson as _lesson
 from . import measure
 from .checks import SelfCheck, SelfChecks, feedback_html, post_check, pre_check, self_checks, shared_part, status_html
 from .content import Option, Question, text
+from .presets import check_presets
 
 __all__ = ["App", "Option", "Question", "SelfCheck", "SelfChecks", "feedback_html", "measure_slider", "post_check",
            "pre_check", "self_checks", "status_html"]
@@ -105,7 +106,7 @@ class App:
     package: ClassVar[str]
     app_id: ClassVar[str]
     main_control: ClassVar[str]
-    #: preset id -> control values; labels come from content ``presets.<id>.label`` (see :meth:`preset_label`).
+    #: preset id -> control values (presets.toml); labels: content ``presets.<id>.label`` (:meth:`preset_label`).
     presets: dict[str, dict[str, Any]] = {}
     #: Whether to show a button per preset (an app whose presets are a control's options sets False).
     show_preset_buttons: ClassVar[bool] = True
@@ -125,6 +126,7 @@ class App:
         self.controls: dict[str, w.Widget] = self.make_controls()
         if self.main_control not in self.controls:
             raise ValueError(f"{type(self).__name__}: main_control {self.main_control!r} is not a control")
+        check_presets(self.presets, self.controls, package=self.package, app_id=self.app_id)
         for key, value in values.items():
             if key not in self.controls:
                 raise ValueError(f"{type(self).__name__} has no control {key!r}; controls: {list(self.controls)}")
@@ -346,18 +348,11 @@ class App:
         """
         split = self._split_layout(children)
         if split is None:
-            box = w.VBox(children)
-            box.add_class("hemaedu-layout")
-            return box
-        side, main = w.VBox(split[0]), w.VBox(split[1])
-        side.add_class("hemaedu-layout-side")
-        main.add_class("hemaedu-layout-main")
-        columns = w.Box([side, main])
-        columns.add_class("hemaedu-layout-columns")
-        box = w.VBox([columns])
-        box.add_class("hemaedu-layout")
-        box.add_class("hemaedu-layout-split")
-        return box
+            return w.VBox(children).add_class("hemaedu-layout")
+        side = w.VBox(split[0]).add_class("hemaedu-layout-side")
+        main = w.VBox(split[1]).add_class("hemaedu-layout-main")
+        columns = w.Box([side, main]).add_class("hemaedu-layout-columns")
+        return w.VBox([columns]).add_class("hemaedu-layout").add_class("hemaedu-layout-split")
 
     @property
     def container(self) -> w.Box:

@@ -20,6 +20,7 @@ from typing import Any
 from ... import clinical, pathway, thresholds
 from ...data import records
 from ..format import format_number
+from ..presets import presets
 
 __all__ = [
     "AGE_RANGE", "CLASSIFY_PRESETS", "HOOKS", "SEVERITIES", "VIGNETTES", "MapRun", "OutcomeChart", "OutcomesView",
@@ -32,16 +33,9 @@ __all__ = [
 SEVERITIES = pathway.SEVERITIES
 AGE_RANGE = pathway.AGE_RANGE
 
-#: Teaching vignettes (illustrative patients, not real ones): id -> control values.
+#: Teaching vignettes (illustrative patients, not real ones): id -> control values, from presets.toml.
 #: Their labels and hints live in the lesson's content.
-VIGNETTES: dict[str, dict[str, Any]] = {
-    "young_sibling": dict(age=25, severity="severe", sibling_donor=True, transfusion_dependent=True),
-    "young_no_donor": dict(age=30, severity="very severe", sibling_donor=False, transfusion_dependent=True),
-    "child_no_donor": dict(age=10, severity="very severe", sibling_donor=False, transfusion_dependent=True),
-    "older_no_donor": dict(age=60, severity="very severe", sibling_donor=False, transfusion_dependent=True),
-    "non_severe_transfused": dict(age=45, severity="non-severe", sibling_donor=False, transfusion_dependent=True),
-    "non_severe_stable": dict(age=70, severity="non-severe", sibling_donor=False, transfusion_dependent=False),
-}
+VIGNETTES: dict[str, dict[str, Any]] = presets("diagnosis_and_treatment", "pathway_explorer")
 
 @cache
 def steps() -> tuple[pathway.PathwayStep, ...]:
@@ -251,13 +245,7 @@ def compute_workup(number: int, checked: str | None = None, matched: frozenset[s
 # ----------------------------------------------------------------------------- acute/chronic vs Camitta
 
 #: Illustrative presentations (not real patients) for the classification comparer: id -> control values.
-CLASSIFY_PRESETS: dict[str, dict[str, Any]] = {
-    "rapid_severe": dict(onset="rapid", anc=0.3, platelets=10, reticulocytes=10),
-    "slow_severe": dict(onset="slow", anc=0.3, platelets=10, reticulocytes=10),
-    "retic_between": dict(onset="rapid", anc=0.8, platelets=15, reticulocytes=40),
-    "slow_mild": dict(onset="slow", anc=1.0, platelets=40, reticulocytes=50),
-    "very_severe": dict(onset="rapid", anc=0.1, platelets=5, reticulocytes=5),
-}
+CLASSIFY_PRESETS: dict[str, dict[str, Any]] = presets("diagnosis_and_treatment", "classification_explorer")
 
 _CAMITTA_CLASS = {"non-severe": "camitta_non_severe", "severe": "camitta_severe", "very severe": "camitta_very_severe"}
 

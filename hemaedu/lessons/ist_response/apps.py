@@ -22,6 +22,7 @@ from ...figures.ist import forest_traces, make_forest, make_response_counts, mak
 from .. import measure
 from .._app import App, measure_slider
 from ..format import format_number, measure_label
+from ..presets import presets as read_presets
 from . import model, simulation
 from .render import chart_row, forest_details, forest_summary, pct, t, when
 
@@ -163,11 +164,7 @@ class ResponseApp(App):
     RANGES: ClassVar[dict[str, tuple[float, float]]] = {
         "anc": (0.0, 3.0), "hb": (4.0, 16.0), "platelets": (0.0, 300.0), "reticulocytes": (0.0, 200.0)}
     #: Illustrative worked examples (blood counts invented for teaching, canonical units).
-    presets = {
-        "example_a": {"anc": 1.8, "hb": 11.2, "platelets": 130.0, "reticulocytes": 80.0},
-        "example_b": {"anc": 0.8, "hb": 8.5, "platelets": 35.0, "reticulocytes": 45.0},
-        "example_c": {"anc": 0.3, "hb": 7.9, "platelets": 9.0, "reticulocytes": 15.0},
-    }
+    presets = read_presets(PACKAGE, "response_explorer")
 
     def make_controls(self) -> dict[str, w.Widget]:
         start = self.presets["example_b"]

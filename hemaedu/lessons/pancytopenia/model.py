@@ -48,6 +48,7 @@ from ...clinical import cytopenias, is_pancytopenia, severity_criteria
 from ...data import records
 from ...thresholds import meets
 from ...units import convert
+from ..presets import presets
 from . import pitfalls
 from .view import LINEAGES, BloodCountView, Cutoff, Limit, RowView
 
@@ -90,36 +91,9 @@ CANONICAL_UNIT = {"hb": "g/dL", "count": "10^9/L", "percent": "%"}
 #: its normal range depends on age, so the reference_ranges table has none.
 ROWS = ("hb", "wbc", "anc", "platelets", "reticulocytes")
 
-#: Illustrative teaching vignettes (canonical units), NOT real patients. Each is
-#: chosen so the course's rules give a clear answer; tests check those answers.
-PRESETS: dict[str, dict[str, Any]] = {
-    "normal": dict(sex="female", age_years=40, hb=13.8, wbc=6.5, anc=3.8, platelets=260, reticulocytes=70,
-                   cellularity=50),
-    "iron_deficiency_like_anemia": dict(
-        sex="female", age_years=32, hb=8.9, wbc=6.8, anc=4.0, platelets=420, reticulocytes=30, cellularity=50
-    ),
-    "isolated_thrombocytopenia": dict(
-        sex="male", age_years=28, hb=14.5, wbc=7.0, anc=4.2, platelets=18, reticulocytes=75, cellularity=50
-    ),
-    # Pitfalls: a healthy count that a fixed cut-off or the EDTA tube makes look abnormal.
-    "edta_clumping": dict(
-        sex="female", age_years=35, hb=13.2, wbc=6.9, anc=4.1, platelets=62, reticulocytes=70, cellularity=50
-    ),
-    "duffy_null_anc": dict(
-        sex="male", age_years=30, hb=14.6, wbc=4.1, anc=1.3, platelets=240, reticulocytes=65, cellularity=50
-    ),
-    "hypersplenism": dict(sex="male", age_years=55, hb=11.2, wbc=3.2, anc=1.7, platelets=85, reticulocytes=110,
-                          cellularity=60),
-    "non_severe_aplastic_anemia": dict(
-        sex="female", age_years=45, hb=9.5, wbc=2.6, anc=0.9, platelets=45, reticulocytes=40, cellularity=20
-    ),
-    "severe_aplastic_anemia": dict(
-        sex="male", age_years=30, hb=7.8, wbc=1.5, anc=0.35, platelets=14, reticulocytes=25, cellularity=10
-    ),
-    "very_severe_aplastic_anemia": dict(
-        sex="male", age_years=22, hb=6.9, wbc=0.9, anc=0.1, platelets=6, reticulocytes=8, cellularity=5
-    ),
-}
+#: Illustrative teaching vignettes (canonical units), NOT real patients: preset id -> values, from
+#: presets.toml. Each is chosen so the course's rules give a clear answer; tests check those answers.
+PRESETS: dict[str, dict[str, Any]] = presets("pancytopenia", "blood_count_explorer")
 
 #: The age slider (years): adults only, because the lesson's cut-offs are adult ones; the
 #: cellularity reference interval of the pitfalls table covers the same span (18-90 y).

@@ -23,6 +23,7 @@ from typing import Any
 
 from ...data import records
 from ..format import format_number
+from ..presets import presets
 
 __all__ = ["DAYS_PER_MONTH", "HOOKS", "IRON_PRESETS", "SITUATIONS", "TOPICS", "CareView", "Fact", "IronView",
            "compute_care", "compute_iron", "fact", "facts", "sections", "source_ids", "topic_section"]
@@ -58,12 +59,8 @@ TOPICS = ("transfusion", "iron overload", "infection prevention", "ATG administr
           "androgens", "response assessment", "relapse", "clonal evolution", "second-line options", "pregnancy",
           "genetic counselling", "vaccination", "diet")
 
-#: Iron-balance vignettes (illustrative, not real patients): control values.
-IRON_PRESETS: dict[str, dict[str, Any]] = {
-    "during_atg": dict(units=4, months=3),
-    "two_a_month": dict(units=48, months=24),
-    "heavy_year": dict(units=40, months=12),
-}
+#: Iron-balance vignettes (illustrative, not real patients): control values, from presets.toml.
+IRON_PRESETS: dict[str, dict[str, Any]] = presets("supportive_care", "iron_balance")
 
 
 @dataclass(frozen=True)
