@@ -37,6 +37,11 @@ __all__ = ["check_presets", "parse_presets", "presets"]
 FILENAME = "presets.toml"
 
 
+def _shown(package: str) -> str:
+    """The file's path as a contributor finds it in the repository."""
+    return f"hemaedu/lessons/{package}/{FILENAME}"
+
+
 def parse_presets(source: str, *, where: str) -> dict[str, dict[str, dict[str, Any]]]:
     """Every preset in the TOML text ``source``: app id -> preset id -> control values.
 
@@ -48,7 +53,6 @@ def parse_presets(source: str, *, where: str) -> dict[str, dict[str, dict[str, A
         tables = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"{where} is not valid TOML: {exc}") from None
-    out: dict[str, dict[str, dict[str, Any]]] = {}
     for app_id, app in tables.items():
         if not isinstance(app, dict) or not app:
             raise ValueError(f"{where}: {app_id!r} must hold tables [{app_id}.<preset id>], one per preset")
@@ -59,8 +63,7 @@ def parse_presets(source: str, *, where: str) -> dict[str, dict[str, dict[str, A
                 if not isinstance(value, str | int | float | bool):
                     raise ValueError(f"{where} [{app_id}.{preset_id}]: {name} = {value!r} is not a number, a text "
                                      "or true/false")
-        out[app_id] = {preset_id: dict(values) for preset_id, values in app.items()}
-    return out
+    return tables
 
 
 @cache
@@ -68,7 +71,7 @@ def _presets(package: str) -> dict[str, dict[str, dict[str, Any]]]:
     from . import lesson  # the registry, which imports the apps that import this module
 
     path = resources.files("hemaedu.lessons") / package / FILENAME
-    where = f"hemaedu/lessons/{package}/{FILENAME}"
+    where = _shown(package)
     if not path.is_file():
         raise ValueError(f"{where} does not exist; create it with a table [<app id>.<preset id>] per preset")
     found = parse_presets(path.read_text(encoding="utf-8"), where=where)
@@ -83,7 +86,7 @@ def presets(package: str, app_id: str) -> dict[str, dict[str, Any]]:
     """The presets of app ``app_id`` in lesson ``package``'s ``presets.toml`` (a fresh copy, file order)."""
     found = _presets(package)
     if app_id not in found:
-        raise ValueError(f"hemaedu/lessons/{package}/{FILENAME} has no presets for the app {app_id!r}: "
+        raise ValueError(f"{_shown(package)} has no presets for the app {app_id!r}: "
                          f"add a table [{app_id}.<preset id>] per preset")
     return {preset_id: dict(values) for preset_id, values in found[app_id].items()}
 
@@ -114,7 +117,7 @@ def check_presets(presets: Mapping[str, Mapping[str, Any]], controls: Mapping[st
     stops the lesson where it is built, not on a learner's click.
     """
     for preset_id, values in presets.items():
-        where = f"hemaedu/lessons/{package}/{FILENAME} [{app_id}.{preset_id}]"
+        where = f"{_shown(package)} [{app_id}.{preset_id}]"
         for name, value in values.items():
             if name not in controls:
                 raise ValueError(f"{where}: {name!r} is not a control of this app; its controls: {', '.join(controls)}")

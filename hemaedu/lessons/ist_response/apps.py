@@ -164,7 +164,7 @@ class ResponseApp(App):
     RANGES: ClassVar[dict[str, tuple[float, float]]] = {
         "anc": (0.0, 3.0), "hb": (4.0, 16.0), "platelets": (0.0, 300.0), "reticulocytes": (0.0, 200.0)}
     #: Illustrative worked examples (blood counts invented for teaching, canonical units).
-    presets = read_presets(PACKAGE, "response_explorer")
+    presets = read_presets(PACKAGE, app_id)
 
     def make_controls(self) -> dict[str, w.Widget]:
         start = self.presets["example_b"]
