@@ -336,7 +336,7 @@ def test_reason_names_the_deciding_cut_offs():
         app.controls[key].value = value
     assert app.view.category is hemaedu.Response.NONE
     template = get("ist_response", "response.reason_none")
-    still_severe = template.split("{missing}")[1].split("{criteria}")[0].format(met=len(below))
+    still_severe = template.split("{missing}")[1].split("{criteria}")[0].format(met=len(below), total=len(below))
     assert still_severe in app.summary_text()  # all three severe-disease counts are met
     for threshold_id in (*model.SEVERE_IDS.values(), *model.COMPLETE_IDS.values()):
         assert thresholds.format_value(threshold_id) in app.summary_text()

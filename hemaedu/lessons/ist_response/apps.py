@@ -230,7 +230,8 @@ class ResponseApp(App):
                 still = t("response.still_one", criterion=met[0]) if met else t("response.still_none")
                 reason = t("response.reason_partial", missing=missing, still=still)
             else:
-                reason = t("response.reason_none", missing=missing, met=len(met), criteria="; ".join(met))
+                reason = t("response.reason_none", missing=missing, met=len(met), total=len(model.SEVERE_IDS),
+                           criteria="; ".join(met))
         return t("response.summary", category=t(f"response.category.{view.category.value}"), reason=reason)
 
 
