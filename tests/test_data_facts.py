@@ -783,6 +783,7 @@ def test_care_facts_cover_each_section_and_pin_their_numbers():
         "atg_steroid_cover": (40, "rosenfeld2003"),         # 40 mg/kg/day for 4 days
         "response_timing": (61, "rosenfeld2003"),           # 60% / 61% / 58% at 3, 6, 12 months
         "time_to_response": (3.0, "peffault2022"),          # 8.8 vs 3.0 months in RACE
+        "time_to_response_without": (8.8, "peffault2022"),
         "relapse_adults": (39, "patel2022"),
         "relapse_children": (11.9, "japan_children_relapse"),  # 42 of 264 responders, 15.9%
         "clonal_evolution": (15, "patel2022"),
@@ -795,7 +796,8 @@ def test_care_facts_cover_each_section_and_pin_their_numbers():
         assert (float(facts[fid]["value"]), facts[fid]["source_id"]) == (value, source), fid
     assert round(100 * 42 / 264, 1) == 15.9 and round(100 * 17 / 43) == 40 and round(100 * 16 / 24) == 67
     assert "15.9%" in facts["relapse_children"]["statement"]
-    assert "8.8 months" in facts["time_to_response"]["statement"]
+    assert "8.8 months" in facts["time_to_response_without"]["statement"]
+    assert "3.0 months" in facts["time_to_response"]["statement"]
     assert "65%" in facts["second_line_ratg"]["statement"]
     # The chelation ferritin figure was not re-read in the guideline, so it must stay flagged.
     assert facts["chelation_ferritin"]["checked"] == "false" and "unconfirmed" in facts["chelation_ferritin"]["notes"]

@@ -38,7 +38,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
                  "platelet_prophylaxis"),
     "neutropenic_fever": ("neutropenic_fever", "antimicrobial_prophylaxis"),
     "profound_neutropenia": ("antimicrobial_prophylaxis", "neutropenic_fever", "leucodepleted_components"),
-    "cyclosporine_month_3": ("cyclosporine_levels", "response_timing", "time_to_response"),
+    "cyclosporine_month_3": ("cyclosporine_levels", "response_timing", "time_to_response", "time_to_response_without"),
     "counts_stable_year_1": ("cyclosporine_taper", "surveillance", "relapse_adults", "clonal_evolution"),
     "no_response_month_6": ("second_line_ratg", "second_line_eltrombopag", "second_line_unrelated_hsct",
                             "response_timing"),
