@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,3 +35,39 @@ def playwright_driver() -> Iterator[Any]:
         yield driver
     finally:
         driver.stop()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+NPM_PYODIDE = ROOT / "tests" / "lite_offline" / "node_modules" / "pyodide"
+CHECK_NOTEBOOK = ROOT / "tests" / "lite_offline" / "check_offline.ipynb"
+
+
+def under_ci() -> bool:
+    """CI is set (and not "0", "false" or "no"): a missing tool fails instead of skipping."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def lite_offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline JupyterLite site (``make lite-offline``), built once for the whole session.
+
+    The lessons plus tests/lite_offline/check_offline.ipynb: tests/test_lite.py checks the
+    folder and runs the small notebook, tests/browser/test_lite_lessons.py runs every lesson.
+    One build serves both (each took about half a minute to a minute). ``HEMAEDU_LITE_SITE``
+    names a site already built this way, for local reruns.
+    """
+    if not (NPM_PYODIDE / "package.json").is_file():
+        message = f"npm package pyodide missing at {NPM_PYODIDE}: run `npm ci --prefix tests/lite_offline`"
+        if under_ci():
+            pytest.fail(f"{message} (required when CI is set)")
+        pytest.skip(message)
+    prebuilt = os.environ.get("HEMAEDU_LITE_SITE")
+    if prebuilt:
+        return Path(prebuilt)
+    out = tmp_path_factory.mktemp("lite-offline") / "site"
+    started = time.monotonic()
+    subprocess.run([sys.executable, str(ROOT / "lite" / "build.py"), "--offline", "--output-dir", str(out),
+                    "--contents", str(ROOT / "notebooks"), "--contents", str(CHECK_NOTEBOOK)],
+                   cwd=ROOT, check=True)
+    print(f"built {out} in {time.monotonic() - started:.1f} s")
+    return out

@@ -108,13 +108,9 @@ def site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def offline_site(tmp_path_factory) -> Path:
-    """The offline variant, with the check notebook added to the lessons."""
-    require_npm_pyodide()
-    out = tmp_path_factory.mktemp("lite-offline") / "site"
-    return build_site(
-        out, "--offline", "--contents", str(ROOT / "notebooks"), "--contents", str(CHECK_NOTEBOOK)
-    )
+def offline_site(lite_offline_site: Path) -> Path:
+    """The offline variant, with the check notebook added to the lessons (tests/conftest.py builds it)."""
+    return lite_offline_site
 
 
 # ----------------------------------------------------------------------------- contents

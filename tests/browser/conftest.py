@@ -242,7 +242,7 @@ def format_violations(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def run_axe() -> Callable[..., list[dict[str, Any]]]:
     """``run_axe(page)`` -> critical/serious axe-core violations (``[]`` means pass).
 
@@ -321,7 +321,7 @@ def _output_errors(page: Any) -> list[str]:
     return list(dict.fromkeys(page.evaluate(_OUTPUT_ERRORS_JS)))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def output_errors() -> Callable[[Any], list[str]]:
     """``output_errors(page)`` -> Python errors, stderr and broken widgets shown in the page."""
     return _output_errors

@@ -14,7 +14,10 @@ each size, the page is measured in Chromium (tests/browser/layout_probe.js) and 
 * on the laptop, the controls of a two-column app beside its figure, not above it;
 * in a controls' column, every drop-down and text box as wide as the column with its label
   above it (beside its label a drop-down cut a study's name short), and every slider's value
-  under its slider (not beside one slider and under the next).
+  under its slider (not beside one slider and under the next);
+* on the phone, nothing axe-core rates serious or critical (a table wider than the phone
+  scrolls inside its box, which a keyboard user must be able to reach), no error output and
+  no request leaving 127.0.0.1.
 
 Each lesson is loaded once per size, in its own browser context: a phone is a touch screen
 (CSS "pointer: coarse", which sets the larger targets) and a laptop is not, and a context
@@ -49,17 +52,38 @@ WAIT_MS = 120_000
 
 #: Every lesson of the registry, by notebook stem.
 LESSON_NAMES = [lesson.name for lesson in LESSONS]
+#: Per lesson, the app whose details hold an HTML table (hemaedu.lessons.tables.lesson_table).
+TABLE_APPS = {
+    "01_pancytopenia": "blood_count_explorer",
+    "02_causes": "causes_explorer",
+    "04_ist_response": "ist_forest",
+    "05_diagnosis_and_treatment": "classification_explorer",
+    "06_cases": "case_player",
+}
+#: Lessons whose tables stand outside the apps (lesson 03's age pattern, lesson.age_pattern()).
+TABLE_CELLS = ("03_regional_incidence",)
+
+
+def registry(lesson_name: str) -> Any:
+    return next(item for item in LESSONS if item.name == lesson_name)
+
+
+def table_selector(lesson_name: str) -> str | None:
+    """Where the lesson's table stands on the page (None: the lesson has no table)."""
+    if lesson_name in TABLE_APPS:
+        return f".{registry(lesson_name).app_css_class(TABLE_APPS[lesson_name])} table"
+    return "#rendered_cells table" if lesson_name in TABLE_CELLS else None
 
 
 def expected_figures(lesson_name: str) -> int:
     """How many figures the lesson's apps draw (built in Python, as the notebook builds them)."""
-    lesson = next(item for item in LESSONS if item.name == lesson_name)
+    lesson = registry(lesson_name)
     return sum(len(getattr(lesson.app(app), "figures", {}) or {}) for app in lesson.apps)
 
 
 def expected_box_charts(lesson_name: str) -> int:
     """How many of those figures are icicles, treemaps or sunbursts (their boxes are checked)."""
-    lesson = next(item for item in LESSONS if item.name == lesson_name)
+    lesson = registry(lesson_name)
     return sum(any(trace.type in ("icicle", "treemap", "sunburst") for trace in figure.data)
                for app in lesson.apps for figure in (getattr(lesson.app(app), "figures", {}) or {}).values())
 
@@ -130,9 +154,24 @@ def _shoot(page: Any, path: Path, viewport: dict[str, int]) -> None:
         page.set_viewport_size(viewport)
 
 
+def _route_local(blocked: list[str]) -> Any:
+    """Let the page reach 127.0.0.1 only; note every other URL it asks for."""
+    def route(route: Any) -> None:
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("blockedbyclient")
+    return route
+
+
 @pytest.fixture(scope="module")
-def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
-    """``measured[lesson][size]``: the probe's result for a lesson at a size (loaded once per lesson)."""
+def measured(voila: Any, chromium: Any, run_axe: Any, output_errors: Any) -> Iterator[dict[str, dict[str, Any]]]:
+    """``measured[lesson][size]``: the probe's result for a lesson at a size (loaded once per lesson).
+
+    On the phone the page is also checked with axe-core and for error outputs, while it is open.
+    """
     SHOTS.mkdir(parents=True, exist_ok=True)
     cache: dict[str, dict[str, Any]] = {}
 
@@ -143,8 +182,8 @@ def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
             for size, viewport in SIZES.items():
                 context = chromium.new_context(viewport=viewport, has_touch=TOUCH[size], locale="en-US",
                                                device_scale_factor=1)
-                context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-                    ("http://127.0.0.1", "data:", "blob:", "about:")) else route.abort("blockedbyclient"))
+                blocked: list[str] = []
+                context.route("**/*", _route_local(blocked))
                 page = context.new_page()
                 try:
                     page.goto(voila.lesson_url(lesson), wait_until="domcontentloaded", timeout=WAIT_MS)
@@ -156,6 +195,12 @@ def measured(voila: Any, chromium: Any) -> Iterator[dict[str, dict[str, Any]]]:
                     results[size]["side"] = page.evaluate(_SIDE_JS)
                     results[size]["figures_expected"] = figures
                     results[size]["box_charts_expected"] = expected_box_charts(lesson)
+                    if size == "phone":
+                        selector = table_selector(lesson)
+                        results[size]["tables_where_expected"] = page.locator(selector).count() if selector else None
+                        results[size]["axe"] = run_axe.format(run_axe(page))
+                        results[size]["output_errors"] = output_errors(page)
+                    results[size]["blocked"] = blocked
                     _shoot(page, SHOTS / f"{lesson}-{size}.png", viewport)
                     # The measurements beside the screenshot, for review (figure boxes locate crops).
                     (SHOTS / f"{lesson}-{size}.json").write_text(json.dumps(results[size], indent=1))
@@ -236,3 +281,21 @@ def test_lesson_layout(lesson: str, size: str, measured: dict[str, dict[str, Any
     assert m["targets"], "no control found: did the lesson's apps render?"
     problems = layout_problems(m, size)
     assert not problems, f"{lesson} at {size} size ({m['viewport']} px):\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("lesson", LESSON_NAMES)
+def test_lesson_on_a_phone_passes_axe(lesson: str, measured: dict[str, dict[str, Any]]) -> None:
+    """At 390 px on a touch screen nothing axe-core rates serious or critical, no error output,
+    and no request leaves 127.0.0.1. A lesson table wider than the phone scrolls inside its box,
+    which axe (scrollable-region-focusable) requires a keyboard user to reach; the lessons with
+    tables are checked to show one here, so that rule is really exercised."""
+    m = measured[lesson]["phone"]
+    assert m["output_errors"] == []
+    assert m["axe"] == "", m["axe"]
+    assert m["blocked"] == [], "requests to outside servers"
+    assert m["tables_where_expected"] != 0, f"{lesson}: no table at {table_selector(lesson)}"
+
+
+def test_table_apps_show_a_table() -> None:
+    for lesson, app in TABLE_APPS.items():
+        assert "<table" in registry(lesson).app(app).static_html(), f"{lesson} {app} shows no table"

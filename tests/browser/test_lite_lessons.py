@@ -15,9 +15,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -36,8 +33,6 @@ from hemaedu.lessons.navigation import NAV_CLASS, NEXT_CLASS
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-NPM_PYODIDE = ROOT / "tests" / "lite_offline" / "node_modules" / "pyodide"
 KERNEL_START_MS = 240_000  # the first start unpacks the runtime on a shared 2-core machine
 RUN_ALL_MS = 240_000
 WAIT_MS = 30_000
@@ -56,20 +51,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def lite_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The offline site, built once for the session (about a minute with a warm wheel cache)."""
-    if not (NPM_PYODIDE / "package.json").is_file():
-        message = f"npm package pyodide missing at {NPM_PYODIDE}: run `npm ci --prefix tests/lite_offline`"
-        if os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}:
-            pytest.fail(message)
-        pytest.skip(message)
-    prebuilt = os.environ.get("HEMAEDU_LITE_SITE")  # a site already built with --offline (local reruns)
-    if prebuilt:
-        return Path(prebuilt)
-    out = tmp_path_factory.mktemp("lite-lessons") / "site"
-    subprocess.run([sys.executable, str(ROOT / "lite" / "build.py"), "--offline", "--output-dir", str(out)],
-                   cwd=ROOT, check=True)
-    return out
+def lite_site(lite_offline_site: Path) -> Path:
+    """The offline site, built once for the session (tests/conftest.py; also checked by tests/test_lite.py)."""
+    return lite_offline_site
 
 
 @pytest.fixture(scope="session")
