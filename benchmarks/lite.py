@@ -27,7 +27,6 @@ import http.server
 import json
 import socketserver
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from servers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - same browser flags as the tests
+from servers import CHROMIUM, CHROMIUM_ARGS, build_lite_site  # noqa: E402 - same flags and build as the tests
 
 WARM_START_TARGET_S = 10.0
 KEY_TO_PLOT_TARGET_MS = 100.0
@@ -100,12 +99,6 @@ class RefusingProxy(socketserver.StreamRequestHandler):
 BROWSER_OWN = ("google.com", "googleapis.com", "gvt1.com")
 
 
-def build_site(out: Path) -> Path:
-    subprocess.run([sys.executable, str(ROOT / "lite" / "build.py"), "--offline", "--output-dir", str(out)],
-                   cwd=ROOT, check=True)
-    return out
-
-
 def _visit(page: Any, url: str, notebook: str, css: str, description: str) -> float:
     """Open the lesson, run it, press a key on the main control: seconds until the plot changed."""
     started = time.monotonic()
@@ -159,7 +152,7 @@ def lite_rows(site: Path | None = None, lesson: str | None = None, presses: int 
     item = lesson_by_key(lesson) if lesson else next(x for x in LESSONS if x.number != "00")
     control = item.app().main
     with tempfile.TemporaryDirectory(prefix="hemaedu-lite-bench-") as tmp:
-        site = site or build_site(Path(tmp) / "site")
+        site = site or build_lite_site(Path(tmp) / "site", "--offline")
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                  functools.partial(CountingHandler, directory=str(site)))
         server.sent_bytes = 0  # type: ignore[attr-defined]

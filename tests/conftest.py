@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +17,7 @@ collect_ignore = ["conftest.py"]
 # tests/browser/servers.py holds how Chromium and the Jupyter servers are started
 # (also used by benchmarks/run.py); make it importable from every test module.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+from servers import build_lite_site, under_ci  # noqa: E402 - importable from the line above
 
 
 @pytest.fixture(scope="session")
@@ -37,14 +36,10 @@ def playwright_driver() -> Iterator[Any]:
         driver.stop()
 
 
+
 ROOT = Path(__file__).resolve().parent.parent
 NPM_PYODIDE = ROOT / "tests" / "lite_offline" / "node_modules" / "pyodide"
 CHECK_NOTEBOOK = ROOT / "tests" / "lite_offline" / "check_offline.ipynb"
-
-
-def under_ci() -> bool:
-    """CI is set (and not "0", "false" or "no"): a missing tool fails instead of skipping."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 @pytest.fixture(scope="session")
@@ -64,10 +59,5 @@ def lite_offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     prebuilt = os.environ.get("HEMAEDU_LITE_SITE")
     if prebuilt:
         return Path(prebuilt)
-    out = tmp_path_factory.mktemp("lite-offline") / "site"
-    started = time.monotonic()
-    subprocess.run([sys.executable, str(ROOT / "lite" / "build.py"), "--offline", "--output-dir", str(out),
-                    "--contents", str(ROOT / "notebooks"), "--contents", str(CHECK_NOTEBOOK)],
-                   cwd=ROOT, check=True)
-    print(f"built {out} in {time.monotonic() - started:.1f} s")
-    return out
+    return build_lite_site(tmp_path_factory.mktemp("lite-offline") / "site", "--offline",
+                           "--contents", str(ROOT / "notebooks"), "--contents", str(CHECK_NOTEBOOK))

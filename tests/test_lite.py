@@ -21,13 +21,11 @@ import http.server
 import importlib.metadata
 import importlib.util
 import json
-import os
 import re
 import socketserver
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import zipfile
 from email.parser import Parser
@@ -38,7 +36,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
-from servers import CHROMIUM, CHROMIUM_ARGS  # one place for the required flags
+from servers import CHROMIUM, CHROMIUM_ARGS, build_lite_site, under_ci  # one place for the flags
 
 OFFLINE_DIR = ROOT / "tests" / "lite_offline"
 CHECK_NOTEBOOK = OFFLINE_DIR / "check_offline.ipynb"
@@ -61,7 +59,7 @@ def require(ok: bool, what: str) -> None:
     """Skip with a how-to when a tool is missing locally; fail when CI should have it."""
     if ok:
         return
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+    if under_ci():
         pytest.fail(f"{what} (required when CI is set)")
     pytest.skip(what)
 
@@ -89,28 +87,11 @@ def lessons() -> list[Path]:
     return sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def build_site(out: Path, *args: str) -> Path:
-    started = time.monotonic()
-    subprocess.run(
-        [sys.executable, str(ROOT / "lite" / "build.py"), "--output-dir", str(out), *args],
-        cwd=ROOT,
-        check=True,
-    )
-    print(f"built {out} in {time.monotonic() - started:.1f} s")
-    return out
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The normal site, exactly as ``make lite`` builds it (the runtime comes from the npm package)."""
     require_npm_pyodide()
-    return build_site(tmp_path_factory.mktemp("lite") / "site")
-
-
-@pytest.fixture(scope="session")
-def offline_site(lite_offline_site: Path) -> Path:
-    """The offline variant, with the check notebook added to the lessons (tests/conftest.py builds it)."""
-    return lite_offline_site
+    return build_lite_site(tmp_path_factory.mktemp("lite") / "site")
 
 
 # ----------------------------------------------------------------------------- contents
@@ -286,11 +267,11 @@ def test_published_site_serves_its_own_runtime(site):
 # ------------------------------------------------------------------------------ offline
 
 
-def test_offline_site_is_self_contained(offline_site):
-    settings = kernel_settings(offline_site)
+def test_offline_site_is_self_contained(lite_offline_site):
+    settings = kernel_settings(lite_offline_site)
     assert settings["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
     assert settings["disablePyPIFallback"] is True
-    pyodide = offline_site / "static" / "pyodide"
+    pyodide = lite_offline_site / "static" / "pyodide"
     lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
     assert {"micropip", "ipython", "jedi"} <= set(lock["packages"])
     for name, entry in lock["packages"].items():
@@ -339,12 +320,13 @@ def _proxied_host(request_line: str) -> str:
 
 
 @pytest.mark.browser
-def test_offline_notebook_grades_a_vignette_with_no_network(offline_site, request):
+def test_offline_notebook_grades_a_vignette_with_no_network(lite_offline_site, request):
     require(CHROMIUM.exists(), f"{CHROMIUM} missing: install it with `apt-get install chromium`")
     pw = request.getfixturevalue("playwright_driver")  # the session's one driver (tests/conftest.py)
 
     site_server = _serve(
-        http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(offline_site)))
+        http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                        functools.partial(_Quiet, directory=str(lite_offline_site)))
     )
     proxy = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _RefusingProxy)
     proxy.daemon_threads = True

@@ -44,7 +44,6 @@ browser tests are skipped with instructions, unless the environment variable
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import shutil
 import time
@@ -70,6 +69,7 @@ from servers import (  # noqa: F401 - re-exported for test modules
     Voila,
     free_port,
     lab_server,
+    under_ci,
     voila_server,
     wait_for_voila,
 )
@@ -103,7 +103,7 @@ def _require_browser_stack() -> None:
     if not missing:
         return
     message = "; ".join(missing) + " - " + INSTALL_HINT
-    if os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}:
+    if under_ci():
         pytest.fail("browser tests cannot run in CI: " + message, pytrace=False)
     pytest.skip(message)
 

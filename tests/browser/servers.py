@@ -55,6 +55,20 @@ SERVER_START_TIMEOUT = 90.0  # seconds; nothing is compiled at start, but the ma
 BIN = Path(sys.executable).parent
 
 
+def under_ci() -> bool:
+    """CI is set (and not "0", "false" or "no"): a missing tool then fails a test instead of skipping it."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def build_lite_site(out: Path, *args: str) -> Path:
+    """Build the JupyterLite site into ``out`` with lite/build.py (``args``: e.g. ``"--offline"``)."""
+    started = time.monotonic()
+    subprocess.run([sys.executable, str(REPO / "lite" / "build.py"), "--output-dir", str(out), *args],
+                   cwd=REPO, check=True)
+    print(f"built {out} in {time.monotonic() - started:.1f} s")
+    return out
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

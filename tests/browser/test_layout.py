@@ -37,6 +37,7 @@ import pytest
 from servers import ARTIFACTS, wait_for_voila
 
 from hemaedu.lessons import LESSONS
+from hemaedu.lessons import lesson as registry
 
 pytestmark = pytest.mark.browser
 
@@ -62,10 +63,6 @@ TABLE_APPS = {
 }
 #: Lessons whose tables stand outside the apps (lesson 03's age pattern, lesson.age_pattern()).
 TABLE_CELLS = ("03_regional_incidence",)
-
-
-def registry(lesson_name: str) -> Any:
-    return next(item for item in LESSONS if item.name == lesson_name)
 
 
 def table_selector(lesson_name: str) -> str | None:

@@ -51,16 +51,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def lite_site(lite_offline_site: Path) -> Path:
-    """The offline site, built once for the session (tests/conftest.py; also checked by tests/test_lite.py)."""
-    return lite_offline_site
-
-
-@pytest.fixture(scope="session")
-def lite_url(lite_site: Path) -> Iterator[str]:
+def lite_url(lite_offline_site: Path) -> Iterator[str]:
     """The site served by ``python -m http.server``'s handler on 127.0.0.1 (a free port)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(QuietHandler, directory=str(lite_site)))
+                                             functools.partial(QuietHandler, directory=str(lite_offline_site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
